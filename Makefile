@@ -1,0 +1,117 @@
+# Hearth build. `make` builds every binary; `make run` starts the local stack;
+# `make test` runs every test tier; `make bench` prints performance figures.
+#
+# Sources are found by wildcard, so adding a module means adding a .c file:
+#   services/common/*.c      -> build/lib/libhearth.a
+#   services/<svc>/*.c       -> build/bin/hearth-<svc>
+#   services/admin/*.c       -> build/bin/hearthctl
+#   tests/unit/**/test_*.c   -> build/tests/test_* (Check)
+#   tests/fuzz/fuzz_*.c      -> build/fuzz/fuzz_* (clang, libFuzzer)
+
+SHELL      := /bin/bash
+CC         ?= cc
+BUILD      ?= build
+SANITIZE   ?=
+PKGS       := libulfius jansson libpq libjwt openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lorcania -lmicrohttpd -lpthread -lm
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
+           -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+           -fno-strict-aliasing -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+           -Iinclude $(PKG_CFLAGS)
+DEPFLAGS = -MMD -MP
+ifneq ($(SANITIZE),)
+  CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -U_FORTIFY_SOURCE
+  LDFLAGS += -fsanitize=$(SANITIZE)
+  BUILD   := build/san
+endif
+
+SERVICES    := providers
+COMMON_SRC  := $(wildcard services/common/*.c)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIBHEARTH   := $(BUILD)/lib/libhearth.a
+ADMIN_SRC   := $(wildcard services/admin/*.c)
+ADMIN_OBJ   := $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o)
+SERVICE_BINS:= $(SERVICES:%=$(BUILD)/bin/hearth-%)
+UNIT_SRC    := $(shell find tests/unit -name 'test_*.c' 2>/dev/null)
+UNIT_BINS   := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRC)))
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all deps run stop test unit-test api-test fuzz fuzz-short lint-openapi \
+        compose-check bench clean
+.DEFAULT_GOAL := all
+
+all: $(SERVICE_BINS) $(BUILD)/bin/hearthctl
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LIBHEARTH): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+define service_rule
+$(BUILD)/bin/hearth-$(1): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard services/$(1)/*.c)) $(LIBHEARTH)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
+
+$(BUILD)/bin/hearthctl: $(ADMIN_OBJ) $(LIBHEARTH)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests: one Check binary per tests/unit/**/test_<module>.c.
+vpath test_%.c $(sort $(dir $(UNIT_SRC)))
+$(BUILD)/tests/test_%: test_%.c $(LIBHEARTH)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(LIBHEARTH) \
+	    $(shell pkg-config --libs check) $(PKG_LIBS)
+
+# Fuzz harnesses: clang with libFuzzer and ASan/UBSan over the common sources.
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+deps:
+	@deploy/local/deps.sh
+
+run: deps all
+	@deploy/local/run.sh
+
+stop:
+	@deploy/local/stop.sh
+
+test: deps
+	@tests/run-all.sh
+
+unit-test: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+api-test: all
+	@tests/api/run.sh
+
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run.sh 300 $(FUZZ_BINS)
+
+fuzz-short: $(FUZZ_BINS)
+	@tests/fuzz/run.sh 20 $(FUZZ_BINS)
+
+lint-openapi:
+	@tests/lint-openapi.sh
+
+compose-check:
+	@docker-compose -f docker-compose.yml config -q && echo "docker-compose config: ok"
+
+bench: deps all
+	@tests/bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,64 @@
+/*
+ * config.h - service configuration from HEARTH_* environment variables.
+ *
+ * Every setting is validated at start. Each missing or invalid one is reported on
+ * its own line ("config: HEARTH_DB_POOL_SIZE must be an integer from 1 to 256, got
+ * \"abc\"") and loading fails, so the process exits non-zero before serving.
+ * Strings point into the environment (or static defaults) and live as long as it.
+ *
+ * Settings (default in brackets; * = required):
+ *   HEARTH_LISTEN_ADDR [127.0.0.1]  HEARTH_PORT*  (1-65535)
+ *   HEARTH_DATABASE_URL*  libpq conninfo or postgresql:// URI
+ *   HEARTH_DB_POOL_SIZE [8] HEARTH_DB_ACQUIRE_TIMEOUT_MS [2000]
+ *   HEARTH_DB_STATEMENT_TIMEOUT_MS [5000]
+ *   HEARTH_JWT_KEYS_FILE*  HEARTH_JWT_PEM_KID [dev]  HEARTH_JWT_ISSUER*  HEARTH_JWT_AUDIENCE*
+ *   HEARTH_JWT_LEEWAY_S [30]  HEARTH_JWT_CLAIM_TENANT [tenant]  HEARTH_JWT_CLAIM_ORG [org]
+ *   HEARTH_JWT_CLAIM_ROLES [roles]  HEARTH_JWT_CLAIM_SUB [sub]  HEARTH_JWT_CACHE_SIZE [10000]
+ *   HEARTH_CURSOR_SECRET*  (at least 16 characters)
+ *   HEARTH_MAX_BODY_BYTES [1048576]  HEARTH_BATCH_MAX_BODY_BYTES [33554432]
+ *   HEARTH_CONNECTION_TIMEOUT_S [30]  HEARTH_MAX_CONNECTIONS [512]
+ *   HEARTH_DRAIN_TIMEOUT_S [10]  HEARTH_LOG_LEVEL [info] (debug|info|warn|error)
+ */
+#ifndef HEARTH_CONFIG_H
+#define HEARTH_CONFIG_H
+
+#include <stdio.h>
+
+struct hearth_config {
+	const char *listen_addr;
+	int port;
+	const char *database_url;
+	int db_pool_size;
+	int db_acquire_timeout_ms;
+	int db_statement_timeout_ms;
+	const char *jwt_keys_file;
+	const char *jwt_pem_kid;
+	const char *jwt_issuer;
+	const char *jwt_audience;
+	int jwt_leeway_s;
+	const char *jwt_claim_tenant;
+	const char *jwt_claim_org;
+	const char *jwt_claim_roles;
+	const char *jwt_claim_sub;
+	int jwt_cache_size;
+	const char *cursor_secret;
+	long max_body_bytes;
+	long batch_max_body_bytes;
+	int connection_timeout_s;
+	int max_connections;
+	int drain_timeout_s;
+	const char *log_level;
+};
+
+/* Source of variables: getenv in production, a table in tests. */
+typedef const char *(*hearth_env_lookup)(const char *name, void *ctx);
+
+/* Load and validate every setting. Returns 0, or the number of problems found,
+ * each printed as one line on `errors`. */
+int hearth_config_load(struct hearth_config *cfg, hearth_env_lookup lookup, void *ctx,
+		       FILE *errors);
+
+/* hearth_env_lookup over getenv(). */
+const char *hearth_env_getenv(const char *name, void *ctx);
+
+#endif

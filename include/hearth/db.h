@@ -1,0 +1,131 @@
+/*
+ * db.h - PostgreSQL: a bounded connection pool and request transactions.
+ *
+ * Pool. At most `size` connections, opened lazily. Checkout waits up to
+ * `acquire_timeout_ms`; a timeout is a 503 "unavailable" problem with Retry-After.
+ * A connection found dead (server restarted) is reset on checkout; if the server
+ * is still down the checkout fails with the same 503 (never a crash or a hang).
+ * A connection returned mid-transaction is rolled back before reuse. Connections
+ * are opened with `statement_timeout`, `application_name` and `search_path` set
+ * through the connection options, and every statement in the service's table is
+ * prepared once per connection (again after a reset).
+ *
+ * Transactions. hearth_tx_begin() queues BEGIN and the row-level-security context
+ * (set_config of hearth.tenant_id, hearth.org_id, hearth.sub, hearth.roles,
+ * local to the transaction) in libpq pipeline mode without a round trip; they go
+ * to the server with the first query. Statements queued with hearth_tx_queue()
+ * (audit rows, outbox events) ride along with the next sync. So a read is one
+ * round trip plus COMMIT, and hearth_tx_read_one() does even the COMMIT in the
+ * same round trip.
+ *
+ * Errors. Any failing call fills the problem: SQLSTATE 23505 -> 409 conflict,
+ * 23P01 (exclusion) -> 409 conflict, 23503 -> 409 conflict, 23514/22xxx -> 400
+ * validation, 40001/40P01 -> 409 conflict (retry), 57014 -> 503 unavailable,
+ * connection failures -> 503 unavailable, anything else -> 500 internal. The
+ * SQLSTATE and constraint name are kept in problem->sqlstate/constraint for the
+ * caller to refine (e.g. "urn already used by setting X"). After any failure the
+ * transaction is aborted; the caller must still end it with hearth_tx_end().
+ *
+ * Ownership. The pool owns connections; a tx borrows one until hearth_tx_end().
+ * PGresult pointers returned by hearth_tx_query* are owned by the caller (PQclear).
+ */
+#ifndef HEARTH_DB_H
+#define HEARTH_DB_H
+
+#include <libpq-fe.h>
+#include "hearth/problem.h"
+
+struct hearth_db_config {
+	const char *conninfo;
+	int size;                 /* maximum connections, >= 1 */
+	int acquire_timeout_ms;
+	int statement_timeout_ms;
+	const char *application_name;
+	const char *search_path;  /* e.g. "providers, public" */
+};
+
+/* A prepared statement of a service; tables end with { NULL, NULL, 0 }. */
+struct hearth_stmt_def {
+	const char *name;
+	const char *sql;
+	int n_params;
+};
+
+struct hearth_db_pool;
+
+/* Create the pool (no connection is opened yet). Returns 0 or -1 (bad config,
+ * out of memory). `stmts` must stay valid for the pool's life. */
+int hearth_db_pool_new(const struct hearth_db_config *cfg, const struct hearth_stmt_def *stmts,
+		       struct hearth_db_pool **out);
+void hearth_db_pool_free(struct hearth_db_pool *pool);
+
+struct hearth_db_stats {
+	int size;
+	int open;
+	int in_use;
+	int waiting;
+	unsigned long long acquired;
+	unsigned long long timeouts;
+	unsigned long long resets;
+};
+void hearth_db_pool_stats(struct hearth_db_pool *pool, struct hearth_db_stats *out);
+
+/* Readiness: checkout, "SELECT 1", release. 0 when the database answers. */
+int hearth_db_ping(struct hearth_db_pool *pool);
+
+/* Who is asking: copied into the transaction's RLS settings and audit rows. */
+struct hearth_db_actor {
+	const char *tenant_id;  /* UUID text; required */
+	const char *org_id;     /* UUID text; required */
+	const char *sub;
+	const char *roles;      /* comma-separated role names */
+	const char *request_id;
+};
+
+struct hearth_tx;
+
+enum { HEARTH_TX_READ_WRITE = 0, HEARTH_TX_READ_ONLY = 1 };
+
+/* Check out a connection and queue BEGIN + the actor's context. Returns 0, or -1
+ * with a 503 problem (pool exhausted, database down). */
+int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+		    int read_only, struct hearth_tx **out, struct hearth_problem *p);
+
+/* Run a prepared statement of the service's table (by name) and wait for its
+ * result. Returns the result (PGRES_TUPLES_OK or PGRES_COMMAND_OK) or NULL with
+ * the problem filled. Text parameters; NULL entries are SQL NULL. */
+PGresult *hearth_tx_query(struct hearth_tx *tx, const char *stmt_name, int n_params,
+			  const char *const *params, struct hearth_problem *p);
+
+/* Same for SQL text that is not in the table (dynamic lists). Parameters only:
+ * never put values into `sql`. */
+PGresult *hearth_tx_query_sql(struct hearth_tx *tx, const char *sql, int n_params,
+			      const char *const *params, struct hearth_problem *p);
+
+/* Queue a statement whose result only needs to be "ok" (audit, outbox). It is
+ * sent with the next query or commit; a failure there fails that call. -1 only
+ * if the tx has already failed. */
+int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
+			const char *const *params, struct hearth_problem *p);
+
+/* Commit. Returns 0, or -1 with the problem filled (the tx is rolled back). */
+int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p);
+
+/* Release the connection to the pool, rolling back anything uncommitted.
+ * Always call exactly once per successful hearth_tx_begin(); NULL is a no-op. */
+void hearth_tx_end(struct hearth_tx *tx);
+
+/* The actor of the transaction (for audit and outbox writers). */
+const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx);
+
+/* One read in one round trip: BEGIN READ ONLY, context, the prepared statement and
+ * COMMIT pipelined together. Returns the result or NULL with the problem. */
+PGresult *hearth_db_read_one(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+			     const char *stmt_name, int n_params, const char *const *params,
+			     struct hearth_problem *p);
+
+/* Map a SQLSTATE (and optional constraint) to a problem. Exposed for tests. */
+void hearth_db_problem_from_sqlstate(const char *sqlstate, const char *constraint,
+				     struct hearth_problem *p);
+
+#endif

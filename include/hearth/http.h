@@ -1,0 +1,95 @@
+/*
+ * http.h - the request/response surface handlers see.
+ *
+ * Handlers receive a struct hearth_request that is already authenticated (unless
+ * the route is public), has its path parameters and query parameters decoded, its
+ * JSON body (if the route takes one) parsed strictly, and its role checked against
+ * the route's write roles. A handler answers through the hearth_respond_* calls
+ * exactly once and returns; it never sees Ulfius or MHD.
+ *
+ * Ownership: everything reachable from the request is owned by the runtime and
+ * valid until the handler returns. Bodies passed to hearth_respond_json are
+ * stolen (the caller's reference is consumed).
+ */
+#ifndef HEARTH_HTTP_H
+#define HEARTH_HTTP_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "hearth/auth.h"
+#include "hearth/db.h"
+#include "hearth/problem.h"
+
+#define HEARTH_MAX_PATH_PARAMS 4
+#define HEARTH_MAX_QUERY_PARAMS 32
+
+struct hearth_param {
+	const char *name;
+	char *value; /* percent-decoded, NUL-terminated */
+};
+
+struct hearth_response; /* opaque: the runtime's answer being built */
+
+struct hearth_request {
+	const char *method;
+	const char *path;          /* without the query string */
+	const char *route;         /* the route template that matched, e.g. "/v1/providers/{id}" */
+	const char *request_id;
+	struct hearth_principal principal; /* zeroed on public routes */
+	struct hearth_db_actor actor;      /* principal as the database sees it */
+	struct hearth_param path_params[HEARTH_MAX_PATH_PARAMS];
+	size_t n_path_params;
+	struct hearth_param query[HEARTH_MAX_QUERY_PARAMS];
+	size_t n_query;
+	const char *body;          /* raw body (NUL-terminated copy) or NULL */
+	size_t body_len;
+	json_t *json;              /* parsed body when the route takes JSON, else NULL */
+	int wants_csv;             /* Accept prefers text/csv */
+	struct hearth_db_pool *db;
+	const char *cursor_secret;
+	const char *service;
+	struct hearth_response *res;
+	void *u_request;           /* the runtime's own; handlers do not touch it */
+};
+
+typedef void (*hearth_handler)(struct hearth_request *req);
+
+enum {
+	HEARTH_ROUTE_PUBLIC      = 1u << 0, /* no token needed (/healthz, /readyz) */
+	HEARTH_ROUTE_JSON_BODY   = 1u << 1, /* requires application/json, parsed into req->json */
+	HEARTH_ROUTE_MERGE_PATCH = 1u << 2, /* also accepts application/merge-patch+json */
+	HEARTH_ROUTE_LARGE_BODY  = 1u << 3, /* HEARTH_BATCH_MAX_BODY_BYTES instead of MAX_BODY */
+};
+
+struct hearth_route {
+	const char *method;   /* "GET", "POST", "PATCH", "PUT", "DELETE"; NULL ends a table */
+	const char *path;     /* template with {name} segments: "/v1/providers/{id}" */
+	hearth_handler handler;
+	unsigned flags;
+	unsigned roles;       /* roles allowed; 0 = any authenticated role of the tenant */
+};
+
+/* Request accessors. NULL when absent. */
+const char *hearth_path_param(const struct hearth_request *req, const char *name);
+const char *hearth_query_param(const struct hearth_request *req, const char *name);
+const char *hearth_header(const struct hearth_request *req, const char *name);
+
+/* Answer with JSON (stolen), status and extra headers set before. */
+void hearth_respond_json(struct hearth_request *req, int status, json_t *body);
+/* Answer with pre-serialised JSON text (copied). */
+void hearth_respond_json_text(struct hearth_request *req, int status, const char *text);
+/* Answer with text/csv (copied). */
+void hearth_respond_csv(struct hearth_request *req, int status, const char *csv, size_t len);
+/* Answer with application/problem+json rendered from `p` (Retry-After,
+ * WWW-Authenticate and Allow set as the status requires). */
+void hearth_respond_problem(struct hearth_request *req, const struct hearth_problem *p);
+/* Shorthand: hearth_problem_set + hearth_respond_problem. */
+__attribute__((format(printf, 4, 5)))
+void hearth_respond_error(struct hearth_request *req, int status, const char *type,
+			  const char *detail_fmt, ...);
+/* Add a response header (before one of the respond calls). */
+void hearth_set_header(struct hearth_request *req, const char *name, const char *value);
+/* Set ETag: "<version>". */
+void hearth_set_etag(struct hearth_request *req, long long version);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * service.h - what a Hearth service is made of, and the one call that runs it.
+ *
+ * A service declares a route table, a statement table and a name; the shared
+ * runtime does the rest: configuration, logging, the database pool, the token
+ * verifier, the HTTP server (Ulfius/libmicrohttpd, a thread per connection with a
+ * connection timeout), /healthz, /readyz and /metrics, problem+json for every
+ * error including unknown routes (404) and wrong methods (405 with Allow), body
+ * limits (413), media types (415), X-Request-Id, the access log, and a graceful
+ * drain on SIGTERM/SIGINT (readiness turns false, in-flight requests finish up to
+ * HEARTH_DRAIN_TIMEOUT_S, then the process exits 0).
+ */
+#ifndef HEARTH_SERVICE_H
+#define HEARTH_SERVICE_H
+
+#include "hearth/http.h"
+#include "hearth/db.h"
+
+struct hearth_service_def {
+	const char *name;                   /* "providers": log field, metrics label */
+	const char *search_path;            /* "providers, public" */
+	const struct hearth_route *routes;  /* terminated by { NULL } */
+	const struct hearth_stmt_def *stmts;/* terminated by { NULL } */
+};
+
+/* Run the service until SIGTERM/SIGINT. Returns the process exit status:
+ * 0 after a clean drain, 1 when configuration or start-up fails (the reason is
+ * logged, each bad setting on its own line). */
+int hearth_service_main(const struct hearth_service_def *def, int argc, char **argv);
+
+#endif
