@@ -34,6 +34,7 @@ struct hearth_request {
 	const char *method;
 	const char *path;          /* without the query string */
 	const char *route;         /* the route template that matched, e.g. "/v1/providers/{id}" */
+	const void *route_data;    /* the matched route's `data` */
 	const char *request_id;
 	struct hearth_principal principal; /* zeroed on public routes */
 	struct hearth_db_actor actor;      /* principal as the database sees it */
@@ -67,6 +68,7 @@ struct hearth_route {
 	hearth_handler handler;
 	unsigned flags;
 	unsigned roles;       /* roles allowed; 0 = any authenticated role of the tenant */
+	const void *data;     /* handed to the handler as req->route_data (e.g. a resource) */
 };
 
 /* Request accessors. NULL when absent. */
@@ -78,6 +80,9 @@ const char *hearth_header(const struct hearth_request *req, const char *name);
 void hearth_respond_json(struct hearth_request *req, int status, json_t *body);
 /* Answer with pre-serialised JSON text (copied). */
 void hearth_respond_json_text(struct hearth_request *req, int status, const char *text);
+/* Answer with any content type (body copied). */
+void hearth_respond_body(struct hearth_request *req, int status, const char *content_type,
+			 const char *body, size_t len);
 /* Answer with text/csv (copied). */
 void hearth_respond_csv(struct hearth_request *req, int status, const char *csv, size_t len);
 /* Answer with application/problem+json rendered from `p` (Retry-After,

@@ -20,7 +20,9 @@ struct hearth_service_def {
 	const char *name;                   /* "providers": log field, metrics label */
 	const char *search_path;            /* "providers, public" */
 	const struct hearth_route *routes;  /* terminated by { NULL } */
-	const struct hearth_stmt_def *stmts;/* terminated by { NULL } */
+	/* The service's prepared statements: a NULL-terminated list of tables (one
+	 * per repo file), each terminated by { NULL }. */
+	const struct hearth_stmt_def *const *stmt_tables;
 };
 
 /* Run the service until SIGTERM/SIGINT. Returns the process exit status:

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Render the Hearth gateway's nginx configuration into a directory, for
+# `nginx -p <dir> -c nginx.conf`, and check it with `nginx -t`.
+#
+# Usage: render.sh <out-dir> [services-file]
+#
+# The services file (default deploy/services.txt next to this directory, or
+# $HEARTH_SERVICES_FILE) lists `name port`; only those services get an
+# upstream and routes. Settings, from the environment (default in brackets):
+#   HEARTH_GATEWAY_LISTEN      [127.0.0.1:8080]  address:port or port
+#   HEARTH_GATEWAY_TLS_LISTEN  [127.0.0.1:8443]  used only with TLS
+#   HEARTH_TLS_CERT, HEARTH_TLS_KEY              both set: add a TLS server
+#   HEARTH_UPSTREAM_HOST       [127.0.0.1]  host of every service
+#   HEARTH_UPSTREAM_<SVC>      host:port of one service (overrides the above)
+#   HEARTH_PORT_<SVC>          port of one service (overrides services file)
+#   HEARTH_RATE_LIMIT_RPS      [50]   per client address; 0 turns it off
+#   HEARTH_RATE_LIMIT_BURST    [100]
+#   HEARTH_GATEWAY_MAX_BODY    [1m]   HEARTH_GATEWAY_BATCH_MAX_BODY [32m]
+#   HEARTH_GATEWAY_ACCESS_LOG  [<out>/logs/access.log]  or /dev/stdout
+#   HEARTH_GATEWAY_ERROR_LOG   [<out>/logs/error.log]   or stderr
+#   HEARTH_GATEWAY_WORKERS     [auto]
+#   HEARTH_GATEWAY_USER        user for worker processes when started by
+#                              root [nobody]; ignored otherwise
+#   HEARTH_TRUSTED_PROXIES     CIDRs whose X-Forwarded-For names the client
+# Exits non-zero, saying why, on a bad setting or an invalid configuration.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+die() { echo "gateway: $*" >&2; exit 1; }
+
+[ $# -ge 1 ] || die "usage: render.sh <out-dir> [services-file]"
+out=$1
+services_file=${2:-${HEARTH_SERVICES_FILE:-$here/../services.txt}}
+[ -r "$services_file" ] || die "cannot read services file $services_file"
+command -v envsubst >/dev/null || die "envsubst not found (package gettext-base)"
+
+mkdir -p "$out/conf/routes" "$out/logs" "$out/tmp"
+out=$(cd "$out" && pwd)
+rm -f "$out"/conf/routes/*.conf "$out"/conf/*.conf
+
+# envsubst substitutes only the variables named here; nginx's own $vars stay.
+render() { # render <template> <output>
+	envsubst "$gw_vars" <"$1" >"$2"
+}
+gw_vars='${HEARTH_GW_USER_DIRECTIVE} ${HEARTH_GW_WORKERS} ${HEARTH_GW_ERROR_LOG}
+${HEARTH_GW_ACCESS_LOG} ${HEARTH_GW_TEMP_DIR} ${HEARTH_GW_MAX_BODY}
+${HEARTH_GW_BATCH_MAX_BODY} ${HEARTH_GW_REAL_IP} ${HEARTH_GW_LIMIT_ZONE}
+${HEARTH_GW_LIMIT_REQ} ${HEARTH_GW_LISTEN} ${HEARTH_GW_TLS_SERVER}
+${HEARTH_GW_TLS_LISTEN} ${HEARTH_TLS_CERT} ${HEARTH_TLS_KEY}
+${HEARTH_GW_READY_SERVICE} ${HEARTH_GW_SVC} ${HEARTH_GW_UPSTREAM_ADDR}'
+
+valid_listen() { [[ $1 =~ ^([0-9.]+:|\[[0-9a-fA-F:]+\]:)?[0-9]{1,5}$ ]]; }
+valid_size() { [[ $1 =~ ^[0-9]{1,9}[kKmM]?$ ]]; }
+valid_uint() { [[ $1 =~ ^[0-9]{1,6}$ ]]; }
+
+export HEARTH_GW_LISTEN=${HEARTH_GATEWAY_LISTEN:-127.0.0.1:8080}
+export HEARTH_GW_TLS_LISTEN=${HEARTH_GATEWAY_TLS_LISTEN:-127.0.0.1:8443}
+export HEARTH_GW_MAX_BODY=${HEARTH_GATEWAY_MAX_BODY:-1m}
+export HEARTH_GW_BATCH_MAX_BODY=${HEARTH_GATEWAY_BATCH_MAX_BODY:-32m}
+export HEARTH_GW_ACCESS_LOG=${HEARTH_GATEWAY_ACCESS_LOG:-$out/logs/access.log}
+export HEARTH_GW_ERROR_LOG=${HEARTH_GATEWAY_ERROR_LOG:-$out/logs/error.log}
+export HEARTH_GW_WORKERS=${HEARTH_GATEWAY_WORKERS:-auto}
+export HEARTH_GW_TEMP_DIR=$out/tmp
+rps=${HEARTH_RATE_LIMIT_RPS:-50}
+burst=${HEARTH_RATE_LIMIT_BURST:-100}
+
+valid_listen "$HEARTH_GW_LISTEN" || die "HEARTH_GATEWAY_LISTEN must be [address:]port, got \"$HEARTH_GW_LISTEN\""
+valid_size "$HEARTH_GW_MAX_BODY" || die "HEARTH_GATEWAY_MAX_BODY must be a size like 1m, got \"$HEARTH_GW_MAX_BODY\""
+valid_size "$HEARTH_GW_BATCH_MAX_BODY" || die "HEARTH_GATEWAY_BATCH_MAX_BODY must be a size like 32m, got \"$HEARTH_GW_BATCH_MAX_BODY\""
+valid_uint "$rps" || die "HEARTH_RATE_LIMIT_RPS must be a whole number, got \"$rps\""
+valid_uint "$burst" || die "HEARTH_RATE_LIMIT_BURST must be a whole number, got \"$burst\""
+[[ $HEARTH_GW_WORKERS =~ ^(auto|[1-9][0-9]{0,2})$ ]] || die "HEARTH_GATEWAY_WORKERS must be auto or a number, got \"$HEARTH_GW_WORKERS\""
+
+# Workers drop root only when the master has it; otherwise no user directive.
+HEARTH_GW_USER_DIRECTIVE=""
+if [ "$(id -u)" -eq 0 ]; then
+	gw_user=${HEARTH_GATEWAY_USER:-nobody}
+	gw_group=$(id -gn "$gw_user" 2>/dev/null) || die "no such user $gw_user"
+	HEARTH_GW_USER_DIRECTIVE="user $gw_user $gw_group;"
+	# Workers buffer large bodies in $out/tmp: they must reach it.
+	chown "$gw_user:$gw_group" "$out/tmp"
+	runuser -u "$gw_user" -- test -w "$out/tmp" ||
+		die "user $gw_user cannot write $out/tmp (is a parent directory private?)"
+fi
+export HEARTH_GW_USER_DIRECTIVE
+
+if [ "$rps" -gt 0 ]; then
+	export HEARTH_GW_LIMIT_ZONE="    limit_req_zone \$binary_remote_addr zone=hearth_clients:10m rate=${rps}r/s;"
+	export HEARTH_GW_LIMIT_REQ="limit_req zone=hearth_clients burst=$burst nodelay;"
+else
+	export HEARTH_GW_LIMIT_ZONE="    # rate limit off (HEARTH_RATE_LIMIT_RPS=0)" HEARTH_GW_LIMIT_REQ=""
+fi
+
+HEARTH_GW_REAL_IP=""
+if [ -n "${HEARTH_TRUSTED_PROXIES:-}" ]; then
+	for cidr in $HEARTH_TRUSTED_PROXIES; do
+		[[ $cidr =~ ^[0-9a-fA-F.:/]+$ ]] || die "HEARTH_TRUSTED_PROXIES: bad address \"$cidr\""
+		HEARTH_GW_REAL_IP+="    set_real_ip_from $cidr;"$'\n'
+	done
+	HEARTH_GW_REAL_IP+="    real_ip_header X-Forwarded-For;"$'\n'"    real_ip_recursive on;"
+fi
+export HEARTH_GW_REAL_IP
+
+export HEARTH_TLS_CERT=${HEARTH_TLS_CERT:-} HEARTH_TLS_KEY=${HEARTH_TLS_KEY:-}
+HEARTH_GW_TLS_SERVER=""
+if [ -n "$HEARTH_TLS_CERT" ] || [ -n "$HEARTH_TLS_KEY" ]; then
+	[ -n "$HEARTH_TLS_CERT" ] && [ -n "$HEARTH_TLS_KEY" ] ||
+		die "set both HEARTH_TLS_CERT and HEARTH_TLS_KEY, or neither"
+	[ -r "$HEARTH_TLS_CERT" ] || die "cannot read HEARTH_TLS_CERT $HEARTH_TLS_CERT"
+	[ -r "$HEARTH_TLS_KEY" ] || die "cannot read HEARTH_TLS_KEY $HEARTH_TLS_KEY"
+	valid_listen "$HEARTH_GW_TLS_LISTEN" || die "HEARTH_GATEWAY_TLS_LISTEN must be [address:]port, got \"$HEARTH_GW_TLS_LISTEN\""
+	HEARTH_GW_TLS_SERVER=$(render "$here/tls-server.conf.template" /dev/stdout)
+fi
+export HEARTH_GW_TLS_SERVER
+
+# One upstream and one routes file per listed service.
+HEARTH_GW_READY_SERVICE=""
+: >"$out/conf/upstreams.conf"
+while read -r name port _; do
+	case "$name" in '' | '#'*) continue ;; esac
+	[[ $name =~ ^[a-z][a-z0-9_]*$ ]] || die "$services_file: bad service name \"$name\""
+	upper=$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')
+	port_var="HEARTH_PORT_$upper" addr_var="HEARTH_UPSTREAM_$upper"
+	port=${!port_var:-$port}
+	valid_uint "$port" || die "$services_file: bad port for $name"
+	export HEARTH_GW_SVC=$name
+	export HEARTH_GW_UPSTREAM_ADDR=${!addr_var:-${HEARTH_UPSTREAM_HOST:-127.0.0.1}:$port}
+	[[ $HEARTH_GW_UPSTREAM_ADDR =~ ^[A-Za-z0-9._-]+:[0-9]{1,5}$ ]] ||
+		die "$addr_var must be host:port, got \"$HEARTH_GW_UPSTREAM_ADDR\""
+	[ -r "$here/routes/$name.conf.template" ] || die "no routes for service $name (routes/$name.conf.template)"
+	render "$here/upstream.conf.template" /dev/stdout >>"$out/conf/upstreams.conf"
+	render "$here/routes/$name.conf.template" "$out/conf/routes/$name.conf"
+	: "${HEARTH_GW_READY_SERVICE:=$name}"
+done <"$services_file"
+[ -n "$HEARTH_GW_READY_SERVICE" ] || die "$services_file lists no service"
+export HEARTH_GW_READY_SERVICE
+
+cp "$here/headers.conf" "$out/conf/headers.conf"
+render "$here/api.conf.template" "$out/conf/api.conf"
+render "$here/nginx.conf.template" "$out/nginx.conf"
+
+if [ "${HEARTH_GATEWAY_CHECK:-1}" != 0 ]; then
+	if ! check=$(nginx -t -q -p "$out/" -c nginx.conf 2>&1); then
+		echo "$check" >&2
+		die "the rendered configuration in $out is invalid"
+	fi
+fi

@@ -1,0 +1,118 @@
+/*
+ * resource.h - the generic handlers behind most endpoints: create, read, list,
+ * merge-patch update, each with the conventions of API.md §1 done once.
+ *
+ * A resource is described by data: its field specs, its prepared statements,
+ * its filters and CSV columns, and an optional domain check. The SQL does the
+ * mapping between the JSON document and the table (statements take and return
+ * jsonb), so the C side never copies fields one by one and the repo files hold
+ * only SQL.
+ *
+ * Statement contracts (all run inside the request's RLS transaction):
+ *   insert:  ($1 jsonb body, $2.. path params)          -> one row: (doc jsonb)
+ *   get:     ($1 id, $2.. path params)                  -> zero or one row: (doc jsonb)
+ *   lock:    ($1 id, $2.. path params), FOR UPDATE       -> zero or one row: (doc jsonb)
+ *   update:  ($1 id, $2 jsonb merged body, $3.. path params) -> one row: (doc jsonb)
+ *   list:    ($1.. path params, then one per filter, then cursor sort key, cursor id,
+ *             limit+1)                                   -> rows: (doc jsonb, sort_key text, id text)
+ * Every doc has "id" and "version"; the update statement bumps version only when
+ * something changed.
+ *
+ * Effects: every write queues an audit row and outbox events
+ * ("<event_prefix>.created", ".updated", and ".<verb>" from status_verbs when
+ * the status changes); reads queue an audit row when `audit_reads` is set
+ * (child-level records). POST honours Idempotency-Key. PATCH honours If-Match
+ * (412 when stale) and locks the row, so concurrent patches serialise.
+ */
+#ifndef HEARTH_RESOURCE_H
+#define HEARTH_RESOURCE_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "hearth/http.h"
+#include "hearth/json_input.h"
+#include "hearth/problem.h"
+
+enum hearth_filter_type {
+	HEARTH_FILTER_TEXT,  /* any text up to 200 characters */
+	HEARTH_FILTER_UUID,
+	HEARTH_FILTER_ENUM,  /* one of enum_values */
+	HEARTH_FILTER_INT,   /* non-negative integer */
+	HEARTH_FILTER_DATE,  /* YYYY-MM-DD */
+};
+
+struct hearth_filter {
+	const char *name;                  /* query parameter; NULL ends a table */
+	enum hearth_filter_type type;
+	const char *const *enum_values;
+};
+
+struct hearth_status_verb {
+	const char *status;                /* new status value; NULL ends a table */
+	const char *verb;                  /* event verb, e.g. "suspended" */
+};
+
+/* Domain rules beyond field specs (dates in order, weights summing to 100, ...).
+ * `doc` is the full document to be stored (a create body, or the current writable
+ * fields merged with the patch). Record field errors on p and return -1. */
+typedef int (*hearth_domain_check)(const json_t *doc, struct hearth_request *req,
+				   struct hearth_problem *p);
+
+/* Refine a database problem (e.g. name the existing setting on a unique URN). */
+typedef void (*hearth_conflict_explain)(struct hearth_request *req, const json_t *doc,
+					struct hearth_problem *p);
+
+struct hearth_resource {
+	const char *name;                  /* audit resource and subject type: "provider" */
+	const char *event_prefix;          /* "providers.provider"; NULL: no events */
+	const char *collection_path;       /* Location prefix, with {param} of the request path */
+	const char *id_param;              /* path parameter naming the object, default "id" */
+	const char *doc_id_field;          /* document field that names it, default "id" */
+	const char *const *path_params;    /* extra path params passed to SQL, NULL-terminated */
+	const struct hearth_field_spec *fields; /* writable fields (create and patch) */
+	const char *stmt_insert, *stmt_get, *stmt_lock, *stmt_update, *stmt_list;
+	const struct hearth_filter *filters;
+	const char *const *csv_columns;    /* NULL-terminated dotted paths */
+	const struct hearth_status_verb *status_verbs;
+	hearth_domain_check check;
+	hearth_conflict_explain explain;
+	int audit_reads;
+};
+
+/* Handlers: call these from a route's handler with the resource descriptor. */
+void hearth_resource_create(struct hearth_request *req, const struct hearth_resource *r);
+void hearth_resource_get(struct hearth_request *req, const struct hearth_resource *r);
+void hearth_resource_patch(struct hearth_request *req, const struct hearth_resource *r);
+void hearth_resource_list(struct hearth_request *req, const struct hearth_resource *r);
+
+/* The same as route handlers: the route's `data` is the struct hearth_resource. */
+void hearth_handle_create(struct hearth_request *req);
+void hearth_handle_get(struct hearth_request *req);
+void hearth_handle_patch(struct hearth_request *req);
+void hearth_handle_list(struct hearth_request *req);
+
+/* Pieces for handlers that need more than the generic flow. */
+
+/* Parse ?limit= (1-500, default 50). 0, or -1 with a field error on p. */
+int hearth_list_limit(const struct hearth_request *req, int *limit, struct hearth_problem *p);
+
+/* Answer a list: {"items": [...], "next_cursor": ...} or CSV with `columns`.
+ * `rows` holds (doc, sort_key, id) as the list statement returns; when it has
+ * limit+1 rows the last is dropped and a cursor made from the one before.
+ * `scope` binds the cursor to this list. Consumes nothing. */
+void hearth_respond_list(struct hearth_request *req, PGresult *rows, int limit,
+			 const char *scope, const char *const *columns);
+
+/* Build the cursor scope for this request: route + path params + filters, so
+ * a cursor cannot be replayed on another list. */
+void hearth_list_scope(const struct hearth_request *req, const struct hearth_filter *filters,
+		       char *out, size_t len);
+
+/* Answer one document row (doc jsonb text) with ETag from its "version". */
+void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text);
+
+/* Path parameter that must be a UUID: returns it, or answers 404 and returns NULL
+ * (a malformed id names nothing, exactly like an absent one). */
+const char *hearth_uuid_param(struct hearth_request *req, const char *name);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * hearthctl - the admin tool: migrate, seed-demo, token, tenant create.
+ *
+ * Database commands connect with HEARTH_ADMIN_DATABASE_URL (a role that owns
+ * the schemas, e.g. the cluster's superuser). Token minting reads the private
+ * key and the issuer/audience from the environment, with flags to override.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: hearthctl <command> [options]\n"
+	      "\n"
+	      "commands:\n"
+	      "  migrate [--dir DIR]        apply pending migrations (DIR holds services/*/migrations;\n"
+	      "                             default $HEARTH_HOME, else the current directory)\n"
+	      "  seed-demo [--dir DIR]      load the demo consortium (idempotent)\n"
+	      "  token --tenant UUID --org UUID --roles R1,R2 [--sub S] [--ttl SECONDS]\n"
+	      "        [--key FILE] [--kid KID] [--iss ISSUER] [--aud AUDIENCE]\n"
+	      "                             mint a development token (printed on stdout)\n"
+	      "  tenant create --name NAME --slug SLUG [--id UUID]\n"
+	      "                             create a tenant and print its id\n"
+	      "\n"
+	      "environment: HEARTH_ADMIN_DATABASE_URL (migrate, seed-demo, tenant);\n"
+	      "  HEARTH_JWT_PRIVATE_KEY_FILE, HEARTH_JWT_PEM_KID, HEARTH_JWT_ISSUER,\n"
+	      "  HEARTH_JWT_AUDIENCE (token)\n",
+	      out);
+}
+
+/* Pick --name VALUE pairs out of argv; 0, or -1 on an unknown or valueless flag. */
+int hearthctl_parse_flags(int argc, char **argv, const char *const *names, const char **values)
+{
+	for (int i = 0; i < argc; i++) {
+		size_t k = 0;
+		while (names[k] && strcmp(argv[i], names[k]) != 0)
+			k++;
+		if (!names[k]) {
+			fprintf(stderr, "hearthctl: unknown option \"%s\"\n", argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "hearthctl: option %s needs a value\n", argv[i]);
+			return -1;
+		}
+		values[k] = argv[++i];
+	}
+	return 0;
+}
+
+static const char *admin_conninfo(void)
+{
+	const char *url = getenv("HEARTH_ADMIN_DATABASE_URL");
+
+	if (!url || !*url)
+		fputs("hearthctl: HEARTH_ADMIN_DATABASE_URL is required but not set\n", stderr);
+	return url && *url ? url : NULL;
+}
+
+static const char *home_dir(const char *flag)
+{
+	const char *env = getenv("HEARTH_HOME");
+
+	if (flag)
+		return flag;
+	return env && *env ? env : ".";
+}
+
+static int cmd_db(int argc, char **argv, int seed)
+{
+	static const char *const names[] = { "--dir", NULL };
+	const char *values[1] = { NULL };
+	const char *conninfo;
+
+	if (hearthctl_parse_flags(argc, argv, names, values) != 0)
+		return 2;
+	conninfo = admin_conninfo();
+	if (!conninfo)
+		return 2;
+	return seed ? hearthctl_seed_demo(conninfo, home_dir(values[0]), stdout)
+		    : hearthctl_migrate(conninfo, home_dir(values[0]), stdout);
+}
+
+static int cmd_tenant(int argc, char **argv)
+{
+	static const char *const names[] = { "--name", "--slug", "--id", NULL };
+	const char *values[3] = { NULL, NULL, NULL };
+	const char *conninfo;
+
+	if (argc < 1 || strcmp(argv[0], "create") != 0) {
+		fputs("hearthctl: tenant: the only subcommand is \"create\"\n", stderr);
+		return 2;
+	}
+	if (hearthctl_parse_flags(argc - 1, argv + 1, names, values) != 0)
+		return 2;
+	if (!values[0] || !values[1]) {
+		fputs("hearthctl: tenant create needs --name and --slug\n", stderr);
+		return 2;
+	}
+	conninfo = admin_conninfo();
+	if (!conninfo)
+		return 2;
+	return hearthctl_tenant_create(conninfo, values[0], values[1], values[2], stdout);
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "migrate") == 0)
+		rc = cmd_db(argc - 2, argv + 2, 0);
+	else if (strcmp(argv[1], "seed-demo") == 0)
+		rc = cmd_db(argc - 2, argv + 2, 1);
+	else if (strcmp(argv[1], "token") == 0)
+		rc = hearthctl_token(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "tenant") == 0)
+		rc = cmd_tenant(argc - 2, argv + 2);
+	else {
+		fprintf(stderr, "hearthctl: unknown command \"%s\"\n", argv[1]);
+		rc = 2;
+	}
+	if (rc == 2)
+		usage(stderr);
+	return rc;
+}

@@ -1,0 +1,10 @@
+/*
+ * tenant.h - checks behind hearthctl_tenant_create (admin.h), exposed for tests.
+ */
+#ifndef HEARTH_ADMIN_TENANT_H
+#define HEARTH_ADMIN_TENANT_H
+
+/* 1 if `slug` matches ^[a-z0-9-]{2,63}$ (the same rule as hearth.tenants). */
+int hearth_tenant_slug_valid(const char *slug);
+
+#endif

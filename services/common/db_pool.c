@@ -1,0 +1,423 @@
+/*
+ * db_pool.c - the bounded PostgreSQL connection pool (hearth/db.h).
+ *
+ * Owns the connections: opens them lazily, resets dead ones on checkout,
+ * prepares the service's statement table on every new or reset connection, and
+ * rolls back anything a borrower left open. One mutex guards the slot table; the
+ * slow work (connecting, preparing, rolling back) happens outside it, on a slot
+ * marked busy, so a stalled server never blocks other checkouts' bookkeeping.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hearth/db.h"
+#include "hearth/log.h"
+#include "db_internal.h"
+
+/* Sent on every new connection; prepared alongside the service's statements. */
+static const char ctx_sql[] =
+	"SELECT set_config('hearth.tenant_id',$1,true), set_config('hearth.org_id',$2,true), "
+	"set_config('hearth.sub',$3,true), set_config('hearth.roles',$4,true), "
+	"set_config('hearth.request_id',$5,true)";
+
+struct hearth_db_slot {
+	PGconn *conn;
+	int busy;
+	int broken; /* reset before the next loan */
+	int open;   /* connected, as last seen by its borrower; under the mutex */
+};
+
+struct hearth_db_pool {
+	char *conninfo;
+	char *options;
+	char *application_name;
+	int acquire_timeout_ms;
+	const struct hearth_stmt_def *stmts;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hearth_db_slot *slots;
+	int size;
+	int in_use;
+	int waiting;
+	unsigned long long acquired, timeouts, resets;
+};
+
+/* "-c statement_timeout=N -c search_path=a,\ b": libpq splits options on spaces
+ * unless they are escaped with a backslash. */
+static char *build_options(int statement_timeout_ms, const char *search_path)
+{
+	size_t cap = 64 + (search_path ? 2 * strlen(search_path) : 0);
+	char *o = malloc(cap);
+	size_t n;
+
+	if (!o)
+		return NULL;
+	n = (size_t)snprintf(o, cap, "-c statement_timeout=%d", statement_timeout_ms);
+	if (search_path && *search_path) {
+		n += (size_t)snprintf(o + n, cap - n, " -c search_path=");
+		for (const char *s = search_path; *s; s++) {
+			if (*s == ' ' || *s == '\\')
+				o[n++] = '\\';
+			o[n++] = *s;
+		}
+		o[n] = '\0';
+	}
+	return o;
+}
+
+int hearth_db_pool_new(const struct hearth_db_config *cfg, const struct hearth_stmt_def *stmts,
+		       struct hearth_db_pool **out)
+{
+	struct hearth_db_pool *pool = NULL;
+	pthread_condattr_t ca;
+	int rc = -1;
+
+	*out = NULL;
+	if (!cfg || !cfg->conninfo || cfg->size < 1 || cfg->acquire_timeout_ms < 0 ||
+	    cfg->statement_timeout_ms < 0)
+		return -1;
+	pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		return -1;
+	pool->size = cfg->size;
+	pool->acquire_timeout_ms = cfg->acquire_timeout_ms;
+	pool->stmts = stmts;
+	pool->conninfo = strdup(cfg->conninfo);
+	pool->application_name = strdup(cfg->application_name ? cfg->application_name : "hearth");
+	pool->options = build_options(cfg->statement_timeout_ms, cfg->search_path);
+	pool->slots = calloc((size_t)cfg->size, sizeof(*pool->slots));
+	if (!pool->conninfo || !pool->application_name || !pool->options || !pool->slots)
+		goto out;
+	pthread_mutex_init(&pool->mu, NULL);
+	/* Waits are measured on the monotonic clock so a wall-clock jump cannot
+	 * stretch or cut them. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&pool->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	*out = pool;
+	rc = 0;
+out:
+	if (rc != 0) {
+		free(pool->conninfo);
+		free(pool->application_name);
+		free(pool->options);
+		free(pool->slots);
+		free(pool);
+	}
+	return rc;
+}
+
+void hearth_db_pool_free(struct hearth_db_pool *pool)
+{
+	if (!pool)
+		return;
+	for (int i = 0; i < pool->size; i++)
+		if (pool->slots[i].conn)
+			PQfinish(pool->slots[i].conn);
+	pthread_cond_destroy(&pool->cv);
+	pthread_mutex_destroy(&pool->mu);
+	free(pool->slots);
+	free(pool->conninfo);
+	free(pool->application_name);
+	free(pool->options);
+	free(pool);
+}
+
+void hearth_db_pool_stats(struct hearth_db_pool *pool, struct hearth_db_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&pool->mu);
+	out->size = pool->size;
+	/* Not PQstatus(): a borrowed connection belongs to its borrower's thread. */
+	for (int i = 0; i < pool->size; i++)
+		out->open += pool->slots[i].open;
+	out->in_use = pool->in_use;
+	out->waiting = pool->waiting;
+	out->acquired = pool->acquired;
+	out->timeouts = pool->timeouts;
+	out->resets = pool->resets;
+	pthread_mutex_unlock(&pool->mu);
+}
+
+const struct hearth_stmt_def *hearth_db_find_stmt(const struct hearth_db_pool *pool,
+						  const char *name)
+{
+	for (const struct hearth_stmt_def *s = pool->stmts; s && s->name; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+PGconn *hearth_db_slot_conn(struct hearth_db_slot *slot)
+{
+	return slot->conn;
+}
+
+void hearth_db_slot_mark_broken(struct hearth_db_slot *slot)
+{
+	slot->broken = 1;
+}
+
+/* A server that restarted closed our socket while the connection sat idle;
+ * libpq only notices when it next reads. Peek now, so the checkout can reset
+ * instead of failing the request's first query. */
+static int looks_dead(PGconn *conn)
+{
+	struct pollfd pfd = { .fd = PQsocket(conn), .events = POLLIN };
+
+	if (PQstatus(conn) != CONNECTION_OK || pfd.fd < 0)
+		return 1;
+	if (poll(&pfd, 1, 0) > 0) {
+		if (!PQconsumeInput(conn))
+			return 1;
+		/* Discard stray NOTIFYs; the pool's connections do not LISTEN. */
+		for (PGnotify *n; (n = PQnotifies(conn)) != NULL;)
+			PQfreemem(n);
+	}
+	return PQstatus(conn) != CONNECTION_OK;
+}
+
+/* Prepare the context statement and the service's table in one round trip. */
+static int prepare_all(struct hearth_db_pool *pool, PGconn *conn)
+{
+	int n = 0, rc = 0;
+	PGresult *res;
+
+	if (!PQenterPipelineMode(conn))
+		return -1;
+	if (!PQsendPrepare(conn, HEARTH_DB_CTX_STMT, ctx_sql, 5, NULL))
+		rc = -1;
+	n++;
+	for (const struct hearth_stmt_def *s = pool->stmts; rc == 0 && s && s->name; s++, n++)
+		if (!PQsendPrepare(conn, s->name, s->sql, s->n_params, NULL))
+			rc = -1;
+	if (rc != 0 || !PQpipelineSync(conn))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		res = PQgetResult(conn);
+		if (!res)
+			return -1;
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			/* The first failure names the bad statement; the rest are aborted. */
+			if (rc == 0)
+				hearth_log(HEARTH_LOG_ERROR, "db: preparing statement %d failed: %s",
+					   i, PQresultErrorMessage(res));
+			rc = -1;
+		}
+		PQclear(res);
+		if (PQgetResult(conn) != NULL || PQstatus(conn) != CONNECTION_OK)
+			return -1;
+	}
+	res = PQgetResult(conn);
+	if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		rc = -1;
+	PQclear(res);
+	if (!PQexitPipelineMode(conn))
+		rc = -1;
+	return rc;
+}
+
+static PGconn *connect_new(struct hearth_db_pool *pool)
+{
+	/* dbname first with expand_dbname, so a URI or a conninfo string both work;
+	 * the keywords after it override what that string says. */
+	const char *keys[] = { "dbname", "options", "application_name", NULL };
+	const char *vals[] = { pool->conninfo, pool->options, pool->application_name, NULL };
+
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+/* Make the slot's connection usable: open, reset or trust it. 0 or -1 with p. */
+static int ensure_live(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
+		       struct hearth_problem *p)
+{
+	int fresh = 0;
+
+	if (!slot->conn) {
+		slot->conn = connect_new(pool);
+		fresh = 1;
+	} else if (slot->broken || looks_dead(slot->conn)) {
+		PQreset(slot->conn);
+		fresh = 1;
+		pthread_mutex_lock(&pool->mu);
+		pool->resets++;
+		pthread_mutex_unlock(&pool->mu);
+	}
+	/* A reset connection starts over outside pipeline mode; check rather than
+	 * trust it, since lending one still in a pipeline would desync results. */
+	if (!slot->conn || PQstatus(slot->conn) != CONNECTION_OK ||
+	    PQpipelineStatus(slot->conn) != PQ_PIPELINE_OFF) {
+		if (slot->conn)
+			hearth_log(HEARTH_LOG_WARN, "db: connect failed: %.*s",
+				   (int)strcspn(PQerrorMessage(slot->conn), "\n"),
+				   PQerrorMessage(slot->conn));
+		slot->broken = 1;
+		hearth_problem_set(p, 503, "unavailable", "The database is unavailable.");
+		p->retry_after = 2;
+		return -1;
+	}
+	slot->broken = 0;
+	if (fresh && prepare_all(pool, slot->conn) != 0) {
+		slot->broken = 1;
+		if (PQstatus(slot->conn) != CONNECTION_OK) {
+			hearth_problem_set(p, 503, "unavailable", "The database is unavailable.");
+			p->retry_after = 2;
+		} else {
+			hearth_problem_set(p, 500, "internal", "Internal error.");
+			p->retry_after = 0;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static struct hearth_db_slot *take_free_slot(struct hearth_db_pool *pool)
+{
+	struct hearth_db_slot *unopened = NULL;
+
+	/* Prefer an open connection; open a new one only when none is free. */
+	for (int i = 0; i < pool->size; i++) {
+		struct hearth_db_slot *s = &pool->slots[i];
+
+		if (s->busy)
+			continue;
+		if (s->conn) {
+			s->busy = 1;
+			return s;
+		}
+		if (!unopened)
+			unopened = s;
+	}
+	if (unopened)
+		unopened->busy = 1;
+	return unopened;
+}
+
+int hearth_db_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
+		       struct hearth_problem *p)
+{
+	struct hearth_db_slot *slot = NULL;
+	struct timespec deadline;
+	int err = 0;
+
+	*out = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += pool->acquire_timeout_ms / 1000;
+	deadline.tv_nsec += (long)(pool->acquire_timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+
+	pthread_mutex_lock(&pool->mu);
+	while ((slot = take_free_slot(pool)) == NULL && err != ETIMEDOUT) {
+		pool->waiting++;
+		err = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
+		pool->waiting--;
+	}
+	if (slot) {
+		pool->in_use++;
+		pool->acquired++;
+	} else
+		pool->timeouts++;
+	pthread_mutex_unlock(&pool->mu);
+
+	if (!slot) {
+		hearth_problem_set(p, 503, "unavailable", "All database connections are busy.");
+		p->retry_after = 1;
+		return -1;
+	}
+	if (ensure_live(pool, slot, p) != 0) {
+		hearth_db_release(pool, slot);
+		return -1;
+	}
+	pthread_mutex_lock(&pool->mu);
+	slot->open = 1;
+	pthread_mutex_unlock(&pool->mu);
+	*out = slot;
+	return 0;
+}
+
+/* Put the connection back in the idle state the pool promises, or mark it. */
+static void make_idle(struct hearth_db_slot *slot)
+{
+	PGconn *conn = slot->conn;
+	PGresult *res;
+
+	if (!conn || slot->broken || PQstatus(conn) != CONNECTION_OK) {
+		slot->broken = 1;
+		return;
+	}
+	if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn)) {
+		slot->broken = 1;
+		return;
+	}
+	switch (PQtransactionStatus(conn)) {
+	case PQTRANS_IDLE:
+		return;
+	case PQTRANS_INTRANS:
+	case PQTRANS_INERROR:
+		res = PQexec(conn, "ROLLBACK");
+		if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+		    PQtransactionStatus(conn) != PQTRANS_IDLE)
+			slot->broken = 1;
+		PQclear(res);
+		return;
+	default:
+		/* A query still running or an unknown state: only a reset is safe. */
+		slot->broken = 1;
+		return;
+	}
+}
+
+void hearth_db_release(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
+{
+	int open;
+
+	if (!slot)
+		return;
+	make_idle(slot);
+	open = slot->conn && PQstatus(slot->conn) == CONNECTION_OK;
+	pthread_mutex_lock(&pool->mu);
+	slot->open = open;
+	slot->busy = 0;
+	pool->in_use--;
+	pthread_cond_signal(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+static int ping_once(struct hearth_db_pool *pool)
+{
+	struct hearth_db_slot *slot;
+	struct hearth_problem p;
+	PGresult *res;
+	int rc;
+
+	hearth_problem_clear(&p);
+	if (hearth_db_checkout(pool, &slot, &p) != 0)
+		return -1;
+	res = PQexec(slot->conn, "SELECT 1");
+	rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : -1;
+	PQclear(res);
+	if (rc != 0)
+		slot->broken = 1;
+	hearth_db_release(pool, slot);
+	return rc;
+}
+
+int hearth_db_ping(struct hearth_db_pool *pool)
+{
+	/* A connection can die between the liveness peek and the query; the second
+	 * try gets a reset connection, so readiness reflects the server, not
+	 * the state of one pooled socket. */
+	if (ping_once(pool) == 0)
+		return 0;
+	return ping_once(pool);
+}

@@ -1,0 +1,320 @@
+/*
+ * db_tx.c - request transactions in libpq pipeline mode (hearth/db.h).
+ *
+ * A tx holds its connection in pipeline mode from begin to end. Statements are
+ * queued (BEGIN, the RLS context, audit and outbox rows) and only go to the
+ * server with the next query or COMMIT, followed by a sync. Results come back
+ * in order: one result then a NULL per statement, then PGRES_PIPELINE_SYNC.
+ * After an error the server skips the rest up to the sync (PIPELINE_ABORTED),
+ * the explicit transaction stays aborted, and the pool rolls it back on release.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth/db.h"
+#include "hearth/log.h"
+#include "db_internal.h"
+
+#define ACTOR_FIELD_MAX 256
+
+struct hearth_tx {
+	struct hearth_db_pool *pool;
+	struct hearth_db_slot *slot;
+	PGconn *conn;
+	int pending;  /* statements sent but whose results are not read yet */
+	int failed;   /* the first failure, kept to answer later calls */
+	struct hearth_problem failure;
+	struct hearth_db_actor actor;
+	/* The actor's strings, copied: the caller's may not outlive the tx. */
+	char tenant_id[64], org_id[64], sub[ACTOR_FIELD_MAX], roles[ACTOR_FIELD_MAX],
+		request_id[128];
+};
+
+static const char *copy_field(char *dst, size_t cap, const char *src)
+{
+	if (!src)
+		return NULL;
+	snprintf(dst, cap, "%s", src);
+	return dst;
+}
+
+static void fail(struct hearth_tx *tx, const PGresult *res, struct hearth_problem *p)
+{
+	if (!tx->failed) {
+		hearth_problem_clear(&tx->failure);
+		hearth_db_problem_from_result(tx->conn, res, &tx->failure);
+		tx->failed = 1;
+	}
+	if (PQstatus(tx->conn) != CONNECTION_OK)
+		hearth_db_slot_mark_broken(tx->slot);
+	if (p)
+		*p = tx->failure;
+}
+
+static void fail_internal(struct hearth_tx *tx, const char *why, struct hearth_problem *p)
+{
+	hearth_log(HEARTH_LOG_ERROR, "db: %s", why);
+	if (!tx->failed) {
+		hearth_problem_clear(&tx->failure);
+		hearth_problem_set(&tx->failure, 500, "internal", "Internal error.");
+		tx->failed = 1;
+	}
+	if (p)
+		*p = tx->failure;
+}
+
+/* Send a sync and read the results of every pending statement. The result at
+ * index `keep` (or none when -1) is handed back on success. Returns 0, or -1
+ * with the first error recorded on the tx. Never loops on a dead connection:
+ * each read either advances or ends the drain. */
+static int sync_and_drain(struct hearth_tx *tx, int keep, PGresult **kept, struct hearth_problem *p)
+{
+	int n = tx->pending, broken = 0;
+	PGresult *res;
+
+	if (kept)
+		*kept = NULL;
+	tx->pending = 0;
+	if (!PQpipelineSync(tx->conn)) {
+		fail(tx, NULL, p);
+		hearth_db_slot_mark_broken(tx->slot);
+		return -1;
+	}
+	for (int i = 0; i < n && !broken; i++) {
+		res = PQgetResult(tx->conn);
+		if (!res) {
+			/* Only a lost connection ends the stream early. */
+			fail(tx, NULL, p);
+			broken = 1;
+			break;
+		}
+		switch (PQresultStatus(res)) {
+		case PGRES_TUPLES_OK:
+		case PGRES_COMMAND_OK:
+			if (i == keep && kept) {
+				*kept = res;
+				res = NULL;
+			}
+			break;
+		case PGRES_PIPELINE_ABORTED:
+			break; /* skipped because an earlier statement failed */
+		default:
+			fail(tx, res, p);
+			if (PQstatus(tx->conn) != CONNECTION_OK)
+				broken = 1;
+			break;
+		}
+		PQclear(res);
+		if (!broken && (res = PQgetResult(tx->conn)) != NULL) {
+			/* A second result for one statement: COPY or multi-statement text,
+			 * neither of which belongs here. */
+			PQclear(res);
+			fail_internal(tx, "unexpected extra result in pipeline", p);
+			broken = 1;
+		}
+	}
+	if (!broken) {
+		res = PQgetResult(tx->conn);
+		if (PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
+			if (!tx->failed)
+				fail(tx, res, p);
+			broken = 1;
+		}
+		PQclear(res);
+	}
+	if (broken)
+		hearth_db_slot_mark_broken(tx->slot);
+	if (tx->failed) {
+		if (p)
+			*p = tx->failure;
+		if (kept) {
+			PQclear(*kept);
+			*kept = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static int send_sql(struct hearth_tx *tx, const char *sql, int n_params, const char *const *params,
+		    struct hearth_problem *p)
+{
+	if (!PQsendQueryParams(tx->conn, sql, n_params, NULL, params, NULL, NULL, 0)) {
+		fail(tx, NULL, p);
+		return -1;
+	}
+	tx->pending++;
+	return 0;
+}
+
+static int send_prepared(struct hearth_tx *tx, const char *name, int n_params,
+			 const char *const *params, struct hearth_problem *p)
+{
+	if (!PQsendQueryPrepared(tx->conn, name, n_params, params, NULL, NULL, 0)) {
+		fail(tx, NULL, p);
+		return -1;
+	}
+	tx->pending++;
+	return 0;
+}
+
+int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+		    int read_only, struct hearth_tx **out, struct hearth_problem *p)
+{
+	struct hearth_tx *tx;
+	const char *ctx[5];
+
+	*out = NULL;
+	tx = calloc(1, sizeof(*tx));
+	if (!tx) {
+		hearth_problem_set(p, 503, "unavailable", "The service is out of memory.");
+		p->retry_after = 1;
+		return -1;
+	}
+	if (hearth_db_checkout(pool, &tx->slot, p) != 0) {
+		free(tx);
+		return -1;
+	}
+	tx->pool = pool;
+	tx->conn = hearth_db_slot_conn(tx->slot);
+	tx->actor.tenant_id = copy_field(tx->tenant_id, sizeof(tx->tenant_id), actor->tenant_id);
+	tx->actor.org_id = copy_field(tx->org_id, sizeof(tx->org_id), actor->org_id);
+	tx->actor.sub = copy_field(tx->sub, sizeof(tx->sub), actor->sub);
+	tx->actor.roles = copy_field(tx->roles, sizeof(tx->roles), actor->roles);
+	tx->actor.request_id = copy_field(tx->request_id, sizeof(tx->request_id),
+					  actor->request_id);
+
+	/* set_config with NULL would fail; an absent value is the empty string,
+	 * which hearth.current_tenant()/current_org() read as NULL. */
+	ctx[0] = tx->actor.tenant_id ? tx->actor.tenant_id : "";
+	ctx[1] = tx->actor.org_id ? tx->actor.org_id : "";
+	ctx[2] = tx->actor.sub ? tx->actor.sub : "";
+	ctx[3] = tx->actor.roles ? tx->actor.roles : "";
+	ctx[4] = tx->actor.request_id ? tx->actor.request_id : "";
+
+	if (!PQenterPipelineMode(tx->conn) ||
+	    send_sql(tx, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, p) != 0 ||
+	    send_prepared(tx, HEARTH_DB_CTX_STMT, 5, ctx, p) != 0) {
+		if (!tx->failed)
+			fail(tx, NULL, p);
+		hearth_db_slot_mark_broken(tx->slot);
+		hearth_tx_end(tx);
+		return -1;
+	}
+	*out = tx;
+	return 0;
+}
+
+static PGresult *run(struct hearth_tx *tx, const char *stmt_name, const char *sql, int n_params,
+		     const char *const *params, struct hearth_problem *p)
+{
+	PGresult *res = NULL;
+	int idx;
+
+	if (tx->failed) {
+		*p = tx->failure;
+		return NULL;
+	}
+	idx = tx->pending;
+	if (stmt_name ? send_prepared(tx, stmt_name, n_params, params, p)
+		      : send_sql(tx, sql, n_params, params, p))
+		return NULL;
+	if (sync_and_drain(tx, idx, &res, p) != 0)
+		return NULL;
+	return res;
+}
+
+PGresult *hearth_tx_query(struct hearth_tx *tx, const char *stmt_name, int n_params,
+			  const char *const *params, struct hearth_problem *p)
+{
+	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
+
+	if (!def || def->n_params != n_params) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "statement \"%s\" %s", stmt_name,
+			 def ? "called with the wrong number of parameters" : "is not in the table");
+		fail_internal(tx, why, p);
+		return NULL;
+	}
+	return run(tx, stmt_name, NULL, n_params, params, p);
+}
+
+PGresult *hearth_tx_query_sql(struct hearth_tx *tx, const char *sql, int n_params,
+			      const char *const *params, struct hearth_problem *p)
+{
+	return run(tx, NULL, sql, n_params, params, p);
+}
+
+int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
+			const char *const *params, struct hearth_problem *p)
+{
+	if (tx->failed) {
+		*p = tx->failure;
+		return -1;
+	}
+	return send_sql(tx, sql, n_params, params, p);
+}
+
+int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p)
+{
+	if (tx->failed) {
+		*p = tx->failure;
+		return -1;
+	}
+	if (send_sql(tx, "COMMIT", 0, NULL, p) != 0)
+		return -1;
+	return sync_and_drain(tx, -1, NULL, p);
+}
+
+void hearth_tx_end(struct hearth_tx *tx)
+{
+	if (!tx)
+		return;
+	/* Statements queued but never sent with a query or commit: flush them out
+	 * so the connection can leave pipeline mode; the pool rolls back. */
+	if (tx->pending > 0 && PQstatus(tx->conn) == CONNECTION_OK) {
+		struct hearth_problem ignored;
+
+		hearth_problem_clear(&ignored);
+		sync_and_drain(tx, -1, NULL, &ignored);
+	}
+	if (PQpipelineStatus(tx->conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(tx->conn))
+		hearth_db_slot_mark_broken(tx->slot);
+	hearth_db_release(tx->pool, tx->slot);
+	free(tx);
+}
+
+const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx)
+{
+	return &tx->actor;
+}
+
+PGresult *hearth_db_read_one(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+			     const char *stmt_name, int n_params, const char *const *params,
+			     struct hearth_problem *p)
+{
+	struct hearth_tx *tx = NULL;
+	const struct hearth_stmt_def *def = hearth_db_find_stmt(pool, stmt_name);
+	PGresult *res = NULL;
+	int idx;
+
+	if (!def || def->n_params != n_params) {
+		hearth_log(HEARTH_LOG_ERROR, "db: statement \"%s\" is not in the table or has "
+			   "another parameter count", stmt_name);
+		hearth_problem_set(p, 500, "internal", "Internal error.");
+		return NULL;
+	}
+	if (hearth_tx_begin(pool, actor, HEARTH_TX_READ_ONLY, &tx, p) != 0)
+		return NULL;
+	idx = tx->pending;
+	/* Query and COMMIT ride with BEGIN and the context: one round trip. */
+	if (send_prepared(tx, stmt_name, n_params, params, p) != 0 ||
+	    send_sql(tx, "COMMIT", 0, NULL, p) != 0)
+		goto out;
+	if (sync_and_drain(tx, idx, &res, p) != 0)
+		res = NULL;
+out:
+	hearth_tx_end(tx);
+	return res;
+}

@@ -1,0 +1,224 @@
+/*
+ * service.c - start a service, serve until SIGTERM/SIGINT, drain, stop.
+ *
+ * Threading: libmicrohttpd runs a thread per connection with poll(). Handlers
+ * block on the database, and a thread per connection keeps one slow query from
+ * stalling other connections (an epoll worker would stall all of its
+ * connections). Connections are capped (HEARTH_MAX_CONNECTIONS) and time out
+ * when idle (HEARTH_CONNECTION_TIMEOUT_S).
+ */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hearth/log.h"
+#include "runtime.h"
+
+static struct hearth_runtime *current_runtime;
+
+struct hearth_runtime *hearth_runtime_of(const struct hearth_request *req)
+{
+	(void)req;
+	return current_runtime;
+}
+
+static const struct hearth_route ops_routes[] = {
+	{ "GET", "/healthz", hearth_ops_healthz, HEARTH_ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/readyz", hearth_ops_readyz, HEARTH_ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/metrics", hearth_ops_metrics, HEARTH_ROUTE_PUBLIC, 0, NULL },
+};
+#define N_OPS (sizeof(ops_routes) / sizeof(ops_routes[0]))
+
+/* The runtime's route table: ops first, then the service's, NULL-terminated. */
+static int build_routes(struct hearth_runtime *rt)
+{
+	size_t n = 0;
+	const char **names = NULL, **methods = NULL;
+	int rc = -1;
+
+	while (rt->def->routes[n].method)
+		n++;
+	rt->n_routes = N_OPS + n;
+	rt->routes = calloc(rt->n_routes + 1, sizeof(*rt->routes));
+	names = calloc(rt->n_routes, sizeof(*names));
+	methods = calloc(rt->n_routes, sizeof(*methods));
+	if (!rt->routes || !names || !methods)
+		goto out;
+	memcpy(rt->routes, ops_routes, sizeof(ops_routes));
+	memcpy(rt->routes + N_OPS, rt->def->routes, n * sizeof(*rt->routes));
+	for (size_t i = 0; i < rt->n_routes; i++) {
+		names[i] = rt->routes[i].path;
+		methods[i] = rt->routes[i].method;
+	}
+	rt->metrics = hearth_metrics_new(rt->def->name, names, methods, rt->n_routes);
+	rc = rt->metrics ? 0 : -1;
+out:
+	free(names);
+	free(methods);
+	return rc;
+}
+
+/* The pool prepares one table; services keep one table per repo file. */
+static int flatten_statements(struct hearth_runtime *rt)
+{
+	size_t n = 0, k = 0;
+
+	for (const struct hearth_stmt_def *const *t = rt->def->stmt_tables; t && *t; t++)
+		for (const struct hearth_stmt_def *s = *t; s->name; s++)
+			n++;
+	rt->stmts = calloc(n + 1, sizeof(*rt->stmts));
+	if (!rt->stmts)
+		return -1;
+	for (const struct hearth_stmt_def *const *t = rt->def->stmt_tables; t && *t; t++)
+		for (const struct hearth_stmt_def *s = *t; s->name; s++)
+			rt->stmts[k++] = *s;
+	return 0;
+}
+
+static int open_dependencies(struct hearth_runtime *rt)
+{
+	char err[256] = "";
+	struct hearth_db_config dbc = {
+		.conninfo = rt->cfg.database_url,
+		.size = rt->cfg.db_pool_size,
+		.acquire_timeout_ms = rt->cfg.db_acquire_timeout_ms,
+		.statement_timeout_ms = rt->cfg.db_statement_timeout_ms,
+		.application_name = rt->def->name,
+		.search_path = rt->def->search_path,
+	};
+	struct hearth_auth_config ac = {
+		.keys_file = rt->cfg.jwt_keys_file,
+		.pem_kid = rt->cfg.jwt_pem_kid,
+		.issuer = rt->cfg.jwt_issuer,
+		.audience = rt->cfg.jwt_audience,
+		.leeway_s = rt->cfg.jwt_leeway_s,
+		.claim_tenant = rt->cfg.jwt_claim_tenant,
+		.claim_org = rt->cfg.jwt_claim_org,
+		.claim_roles = rt->cfg.jwt_claim_roles,
+		.claim_sub = rt->cfg.jwt_claim_sub,
+		.cache_capacity = (size_t)rt->cfg.jwt_cache_size,
+	};
+
+	if (hearth_verifier_new(&ac, &rt->verifier, err, sizeof(err)) != 0) {
+		hearth_log(HEARTH_LOG_ERROR, "config: HEARTH_JWT_KEYS_FILE: %s", err);
+		return -1;
+	}
+	if (flatten_statements(rt) != 0 || hearth_db_pool_new(&dbc, rt->stmts, &rt->pool) != 0) {
+		hearth_log(HEARTH_LOG_ERROR, "config: HEARTH_DATABASE_URL: the pool could not be created");
+		return -1;
+	}
+	return build_routes(rt);
+}
+
+static int start_server(struct hearth_runtime *rt, struct _u_instance *inst,
+			struct sockaddr_in *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_port = htons((uint16_t)rt->cfg.port);
+	if (inet_pton(AF_INET, rt->cfg.listen_addr, &addr->sin_addr) != 1) {
+		hearth_log(HEARTH_LOG_ERROR, "config: HEARTH_LISTEN_ADDR must be an IPv4 address, got \"%s\"",
+			   rt->cfg.listen_addr);
+		return -1;
+	}
+	if (ulfius_init_instance(inst, (unsigned)rt->cfg.port, addr, NULL) != U_OK)
+		return -1;
+	/* One byte above the largest allowed body: Ulfius truncates silently at the
+	 * limit, so a body of exactly limit+1 bytes tells us it was too big. */
+	inst->max_post_body_size = (size_t)rt->cfg.batch_max_body_bytes + 1;
+	inst->allowed_post_processor = U_POST_PROCESS_NONE;
+	ulfius_set_default_endpoint(inst, hearth_dispatch, rt);
+
+	struct MHD_OptionItem ops[] = {
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL },
+		{ MHD_OPTION_SOCK_ADDR, 0, addr },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.connection_timeout_s, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, rt->cfg.max_connections, NULL },
+		{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_AUTO | MHD_USE_ITC;
+	if (ulfius_start_framework_with_mhd_options(inst, flags, ops) != U_OK) {
+		hearth_log(HEARTH_LOG_ERROR, "could not listen on %s:%d", rt->cfg.listen_addr, rt->cfg.port);
+		ulfius_clean_instance(inst);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stop accepting, let in-flight requests finish (bounded), then stop. */
+static void drain(struct hearth_runtime *rt, struct _u_instance *inst)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	long waited_ms = 0, limit_ms = rt->cfg.drain_timeout_s * 1000L;
+	MHD_socket listener;
+
+	atomic_store(&rt->draining, 1);
+	listener = MHD_quiesce_daemon(inst->mhd_daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	while (atomic_load(&rt->in_flight) > 0 && waited_ms < limit_ms) {
+		nanosleep(&pause, NULL);
+		waited_ms += 20;
+	}
+	hearth_log(HEARTH_LOG_INFO, "drained after %ld ms, %ld request(s) still in flight", waited_ms,
+		   atomic_load(&rt->in_flight));
+	ulfius_stop_framework(inst);
+	ulfius_clean_instance(inst);
+}
+
+static void release(struct hearth_runtime *rt)
+{
+	hearth_metrics_free(rt->metrics);
+	hearth_db_pool_free(rt->pool);
+	hearth_verifier_free(rt->verifier);
+	free(rt->routes);
+	free(rt->stmts);
+}
+
+int hearth_service_main(const struct hearth_service_def *def, int argc, char **argv)
+{
+	struct hearth_runtime rt;
+	struct _u_instance inst;
+	struct sockaddr_in addr;
+	sigset_t stop_signals;
+	int sig = 0, status = 1;
+
+	(void)argc;
+	(void)argv;
+	memset(&rt, 0, sizeof(rt));
+	rt.def = def;
+	current_runtime = &rt;
+	hearth_log_init(def->name, getenv("HEARTH_LOG_LEVEL"));
+	if (hearth_config_load(&rt.cfg, hearth_env_getenv, NULL, stderr) != 0) {
+		hearth_log(HEARTH_LOG_ERROR, "configuration is not valid; see the lines above");
+		return 1;
+	}
+	hearth_log_init(def->name, rt.cfg.log_level);
+
+	/* Block the stop signals in every thread; this one waits for them. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (open_dependencies(&rt) != 0 || start_server(&rt, &inst, &addr) != 0)
+		goto out;
+	hearth_log(HEARTH_LOG_INFO, "listening on %s:%d", rt.cfg.listen_addr, rt.cfg.port);
+	sigwait(&stop_signals, &sig);
+	hearth_log(HEARTH_LOG_INFO, "signal %d: draining", sig);
+	drain(&rt, &inst);
+	status = 0;
+out:
+	release(&rt);
+	current_runtime = NULL;
+	return status;
+}

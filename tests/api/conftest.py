@@ -1,0 +1,54 @@
+"""Fixtures for the API tests: the stack that tests/api/run.sh started (real
+nginx gateway, real services, a throwaway PostgreSQL), a contract-checked
+client, and a second tenant for isolation tests."""
+import os
+import pathlib
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from hearth_client import Api, ROOT, load_stack_env  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def stack_env():
+    return load_stack_env()
+
+
+@pytest.fixture(scope="session")
+def api(stack_env):
+    return Api(stack_env["HEARTH_GATEWAY_URL"], stack_env)
+
+
+@pytest.fixture(scope="session")
+def stack_ctl(stack_env):
+    """Run a stack operation (pg-stop, pg-start) through the local runner's code."""
+    def run(action):
+        subprocess.run([str(ROOT / "tests/api/stack.sh"), action], check=True,
+                       env={**os.environ, **stack_env}, capture_output=True, text=True)
+    return run
+
+
+@pytest.fixture(scope="session")
+def other_tenant(api):
+    """A second tenant with one council, created the way an admin would."""
+    slug = "iso-" + uuid.uuid4().hex[:10]
+    out = api.ctl("tenant", "create", "--name", "Isolation test consortium", "--slug", slug)
+    tenant_id = out.stdout.strip().splitlines()[-1]
+    # Its first organisation must exist for tokens to mean anything; a tenant
+    # admin of the new tenant creates it through the API.
+    bootstrap_org = str(uuid.uuid4())
+    admin = api.token(roles="tenant_admin", org=bootstrap_org, tenant=tenant_id, sub="iso-admin")
+    resp = api.post("/v1/organisations", {"kind": "local_authority", "name": "Other Council",
+                                          "code": "E06999999", "centre": {"lat": 52.4, "lon": -1.5}},
+                    token=admin)
+    assert resp.status_code == 201, resp.text
+    return {"tenant": tenant_id, "org": resp.json()["id"], "admin_token": admin}
+
+
+def unique(prefix):
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"

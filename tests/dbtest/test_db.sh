@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# test_db.sh - run the database-layer tests against a throwaway PostgreSQL.
+#
+# Starts a private cluster (initdb refuses root, so as the `postgres` OS user
+# when run by root) with only a Unix socket in its own temporary directory,
+# builds tests/dbtest/test_db_pool.c, runs it, and removes everything again.
+# VALGRIND=1 also runs the binary under valgrind. Exits non-zero on failure.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+port=${HEARTH_TEST_PG_PORT:-55432}
+tmp=$(mktemp -d)
+data=$tmp/data
+
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+cleanup() {
+	as_pg "$pgbin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" -eq 0 ] && chown postgres "$tmp"
+as_pg "$pgbin/initdb" -D "$data" -A trust -U postgres >"$tmp/initdb.log" 2>&1 ||
+	{ cat "$tmp/initdb.log"; exit 1; }
+pg_opts="-p $port -k $tmp -c listen_addresses=''"
+start_cmd="$pgbin/pg_ctl -D $data -o \"$pg_opts\" -l $tmp/server.log -w start"
+stop_cmd="$pgbin/pg_ctl -D $data -m fast -w stop"
+if [ "$(id -u)" -eq 0 ]; then
+	start_cmd="runuser -u postgres -- $start_cmd"
+	stop_cmd="runuser -u postgres -- $stop_cmd"
+fi
+eval "$start_cmd" >/dev/null
+"$pgbin/psql" -q -h "$tmp" -p "$port" -U postgres -d postgres -c "CREATE DATABASE hearth_test"
+
+# A migrations tree of its own: the real shared migrations plus a probe table,
+# so the test does not depend on the state of the services' own migrations.
+mkdir -p "$tmp/root/services/providers/migrations"
+ln -s "$repo/services/common" "$tmp/root/services/common"
+cat >"$tmp/root/services/providers/migrations/001_probe.sql" <<'SQL'
+CREATE TABLE probe (
+    id        int PRIMARY KEY,
+    tenant_id uuid NOT NULL DEFAULT hearth.current_tenant(),
+    val       text
+);
+ALTER TABLE probe ENABLE ROW LEVEL SECURITY;
+ALTER TABLE probe FORCE ROW LEVEL SECURITY;
+CREATE POLICY probe_tenant ON probe USING (tenant_id = hearth.current_tenant());
+SQL
+
+# Build: the library if it builds, else just the modules this test needs.
+cd "$repo"
+pkgs=$(pkg-config --cflags --libs libulfius jansson libpq libjwt openssl check)
+cflags="-std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Iservices/admin"
+objs="build/lib/libhearth.a"
+if ! make -s build/lib/libhearth.a >"$tmp/make.log" 2>&1; then
+	echo "test_db.sh: libhearth.a does not build; compiling the database modules directly"
+	objs="services/common/db_pool.c services/common/db_tx.c services/common/db_errors.c
+	      services/common/audit.c services/common/outbox.c services/common/idempotency.c
+	      services/common/problem.c services/common/log.c"
+fi
+# shellcheck disable=SC2086
+cc $cflags -o "$tmp/test_db_pool" tests/dbtest/test_db_pool.c \
+	services/admin/migrate.c services/admin/tenant.c $objs $pkgs -lpthread
+
+export HEARTH_TEST_DATABASE_URL="host=$tmp port=$port dbname=hearth_test user=postgres"
+export HEARTH_TEST_MIGRATIONS_ROOT="$tmp/root"
+export HEARTH_TEST_PG_STOP="$stop_cmd >/dev/null"
+export HEARTH_TEST_PG_START="$start_cmd >/dev/null"
+
+if [ "${VALGRIND:-0}" = 1 ]; then
+	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 "$tmp/test_db_pool"
+else
+	"$tmp/test_db_pool"
+fi
