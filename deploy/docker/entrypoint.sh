@@ -59,9 +59,21 @@ gateway)
 		export "$var=${!var:-$name:$port}"
 	done <"$services_file"
 	out=${HEARTH_GATEWAY_DIR:-/tmp/hearth-gateway}
+	mkdir -p "$out"
+	access_log=${HEARTH_GATEWAY_ACCESS_LOG:-}
+	if [ -z "$access_log" ]; then
+		# Access log to our stdout. nginx would reopen /dev/stdout by path,
+		# which a non-root user may not do on a pipe the runtime owns, so a
+		# reader that inherited the descriptor copies a private fifo to it.
+		# Opened read-write, the fifo never reports end of file between writers.
+		access_log=$out/access.fifo
+		rm -f "$access_log"
+		mkfifo -m 600 "$access_log"
+		cat <>"$access_log" &
+	fi
 	HEARTH_GATEWAY_LISTEN=${HEARTH_GATEWAY_LISTEN:-8080} \
 		HEARTH_GATEWAY_TLS_LISTEN=${HEARTH_GATEWAY_TLS_LISTEN:-8443} \
-		HEARTH_GATEWAY_ACCESS_LOG=${HEARTH_GATEWAY_ACCESS_LOG:-/dev/stdout} \
+		HEARTH_GATEWAY_ACCESS_LOG=$access_log \
 		HEARTH_GATEWAY_ERROR_LOG=${HEARTH_GATEWAY_ERROR_LOG:-stderr} \
 		"$share/gateway/render.sh" "$out" "$services_file"
 	exec nginx -p "$out/" -c nginx.conf -g 'daemon off;'

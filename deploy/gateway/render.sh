@@ -18,7 +18,7 @@
 #   HEARTH_GATEWAY_MAX_BODY    [1m]   HEARTH_GATEWAY_BATCH_MAX_BODY [32m]
 #   HEARTH_GATEWAY_ACCESS_LOG  [<out>/logs/access.log]  or /dev/stdout
 #   HEARTH_GATEWAY_ERROR_LOG   [<out>/logs/error.log]   or stderr
-#   HEARTH_GATEWAY_WORKERS     [auto]
+#   HEARTH_GATEWAY_WORKERS     [auto]  HEARTH_GATEWAY_WORKER_CONNECTIONS [1024]
 #   HEARTH_GATEWAY_USER        user for worker processes when started by
 #                              root [nobody]; ignored otherwise
 #   HEARTH_TRUSTED_PROXIES     CIDRs whose X-Forwarded-For names the client
@@ -42,7 +42,7 @@ rm -f "$out"/conf/routes/*.conf "$out"/conf/*.conf
 render() { # render <template> <output>
 	envsubst "$gw_vars" <"$1" >"$2"
 }
-gw_vars='${HEARTH_GW_USER_DIRECTIVE} ${HEARTH_GW_WORKERS} ${HEARTH_GW_ERROR_LOG}
+gw_vars='${HEARTH_GW_USER_DIRECTIVE} ${HEARTH_GW_WORKERS} ${HEARTH_GW_WORKER_CONNECTIONS} ${HEARTH_GW_ERROR_LOG}
 ${HEARTH_GW_ACCESS_LOG} ${HEARTH_GW_TEMP_DIR} ${HEARTH_GW_MAX_BODY}
 ${HEARTH_GW_BATCH_MAX_BODY} ${HEARTH_GW_REAL_IP} ${HEARTH_GW_LIMIT_ZONE}
 ${HEARTH_GW_LIMIT_REQ} ${HEARTH_GW_LISTEN} ${HEARTH_GW_TLS_SERVER}
@@ -60,6 +60,7 @@ export HEARTH_GW_BATCH_MAX_BODY=${HEARTH_GATEWAY_BATCH_MAX_BODY:-32m}
 export HEARTH_GW_ACCESS_LOG=${HEARTH_GATEWAY_ACCESS_LOG:-$out/logs/access.log}
 export HEARTH_GW_ERROR_LOG=${HEARTH_GATEWAY_ERROR_LOG:-$out/logs/error.log}
 export HEARTH_GW_WORKERS=${HEARTH_GATEWAY_WORKERS:-auto}
+export HEARTH_GW_WORKER_CONNECTIONS=${HEARTH_GATEWAY_WORKER_CONNECTIONS:-1024}
 export HEARTH_GW_TEMP_DIR=$out/tmp
 rps=${HEARTH_RATE_LIMIT_RPS:-50}
 burst=${HEARTH_RATE_LIMIT_BURST:-100}
@@ -69,6 +70,7 @@ valid_size "$HEARTH_GW_MAX_BODY" || die "HEARTH_GATEWAY_MAX_BODY must be a size 
 valid_size "$HEARTH_GW_BATCH_MAX_BODY" || die "HEARTH_GATEWAY_BATCH_MAX_BODY must be a size like 32m, got \"$HEARTH_GW_BATCH_MAX_BODY\""
 valid_uint "$rps" || die "HEARTH_RATE_LIMIT_RPS must be a whole number, got \"$rps\""
 valid_uint "$burst" || die "HEARTH_RATE_LIMIT_BURST must be a whole number, got \"$burst\""
+[[ $HEARTH_GW_WORKER_CONNECTIONS =~ ^[1-9][0-9]{1,5}$ ]] || die "HEARTH_GATEWAY_WORKER_CONNECTIONS must be a number, got \"$HEARTH_GW_WORKER_CONNECTIONS\""
 [[ $HEARTH_GW_WORKERS =~ ^(auto|[1-9][0-9]{0,2})$ ]] || die "HEARTH_GATEWAY_WORKERS must be auto or a number, got \"$HEARTH_GW_WORKERS\""
 
 # Workers drop root only when the master has it; otherwise no user directive.

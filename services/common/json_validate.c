@@ -143,9 +143,8 @@ static void check_format(const char *s, enum hearth_jtype type, const char *path
  * "%.1f"; 72.55 does not, and no tolerance has to be guessed. */
 static int decimals_ok(double v, int d)
 {
-	char buf[400];
+	char buf[400]; /* room for the longest "%.17f" of a double (~330) */
 
-	/* Large enough for the longest "%.17f" of a double. */
 	if (d < 0)
 		return 1;
 	snprintf(buf, sizeof(buf), "%.*f", d > 17 ? 17 : d, v);

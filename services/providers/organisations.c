@@ -54,6 +54,9 @@ static void explain_organisation(struct hearth_request *req, const json_t *doc,
 				   "Another organisation of this tenant already has code \"%s\".",
 				   json_string_value(json_object_get(doc, "code")));
 		hearth_problem_add_error(p, "code", "is already used in this tenant");
+	} else if (strcmp(p->constraint, "organisations_provider_fkey") == 0) {
+		hearth_problem_clear(p);
+		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
 	}
 }
 

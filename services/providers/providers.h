@@ -16,4 +16,10 @@ extern const struct hearth_stmt_def *const providers_statements[];
 extern const struct hearth_resource organisation_resource;
 extern const struct hearth_stmt_def organisation_stmts[];
 
+/* == providers and settings == */
+
+/* == frameworks, lots, members, scores, ranking == */
+
+/* == contracts == */
+
 #endif

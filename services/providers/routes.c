@@ -14,10 +14,16 @@ const struct hearth_route providers_routes[] = {
 	{ "GET", "/v1/organisations/{id}", hearth_handle_get, 0, 0, &organisation_resource },
 	{ "PATCH", "/v1/organisations/{id}", hearth_handle_patch, PATCH_BODY, ADMIN,
 	  &organisation_resource },
+	/* == providers and settings == */
+	/* == frameworks, lots, members, scores, ranking == */
+	/* == contracts == */
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const struct hearth_stmt_def *const providers_statements[] = {
 	organisation_stmts,
+	/* == providers and settings == */
+	/* == frameworks, lots, members, scores, ranking == */
+	/* == contracts == */
 	NULL,
 };

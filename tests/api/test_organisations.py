@@ -56,6 +56,9 @@ def test_validation_names_each_field(api):
     assert_problem(resp, 400, "validation", field="kind")
     resp = api.post("/v1/organisations", {"kind": "provider", "name": "Staff"}, **ADMIN)
     assert_problem(resp, 400, "validation", field="provider_id")
+    resp = api.post("/v1/organisations", {"kind": "provider", "name": "Staff",
+                                          "provider_id": str(uuid.uuid4())}, **ADMIN)
+    assert_problem(resp, 400, "validation", field="provider_id")
 
 
 def test_duplicate_code_is_409_naming_code(api):
@@ -113,11 +116,10 @@ def test_status_change_closes_without_deleting(api):
 
 
 def test_pagination_walks_every_item_once(api):
-    made = {new_org(api, kind="provider", provider_id=str(uuid.uuid4())).json()["id"]
-            for _ in range(7)}
+    made = {new_org(api).json()["id"] for _ in range(7)}
     seen, cursor, pages = [], None, 0
     while True:
-        params = {"kind": "provider", "limit": 3}
+        params = {"kind": "local_authority", "limit": 3}
         if cursor:
             params["cursor"] = cursor
         page = api.get("/v1/organisations", params=params).json()

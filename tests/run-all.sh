@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `make test`: every tier, in order of cost, each reporting "N passed, N failed";
+# a closing summary line adds them up. Exits non-zero if anything failed.
+#   build        the whole tree with -Wall -Wextra -Werror
+#   unit         Check suites, then the same under AddressSanitizer+UBSan and valgrind
+#   database     the pool, transactions, audit, outbox, idempotency and migrations
+#                against a throwaway PostgreSQL
+#   api          black-box tests through the real nginx gateway (tests/api)
+#   openapi      Redocly lint of openapi/*.yaml
+#   compose      docker-compose config accepts docker-compose.yml
+#   fuzz         each libFuzzer harness for a short run
+set -uo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+total_passed=0 total_failed=0
+declare -a report=()
+
+tier() { # <name> <command...>: run, take its "N passed, N failed" line
+	local name=$1 log passed failed line rc
+	shift
+	log=build/test-logs/$name.log
+	mkdir -p build/test-logs
+	echo "== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -Eo '[0-9]+ passed(, [0-9]+ failed)?' "$log" | tail -n 1)
+	passed=$(grep -Eo '^[0-9]+' <<<"$line")
+	failed=$(grep -Eo '[0-9]+ failed' <<<"$line" | grep -Eo '^[0-9]+')
+	passed=${passed:-0} failed=${failed:-0}
+	if ((rc != 0)) && ((failed == 0)); then
+		failed=1
+	fi
+	if [ -z "$line" ] && ((rc == 0)); then
+		passed=1
+	fi
+	total_passed=$((total_passed + passed))
+	total_failed=$((total_failed + failed))
+	report+=("$(printf '%-10s %s passed, %s failed' "$name" "$passed" "$failed")")
+}
+
+tier build make -j"$jobs" all
+tier unit make -s -j"$jobs" unit-test
+tier unit-asan make -s -j"$jobs" SANITIZE=address,undefined unit-test
+tier unit-valgrind env VALGRIND=1 make -s -j"$jobs" unit-test
+tier database tests/dbtest/test_db.sh
+tier api make -s api-test
+tier openapi tests/lint-openapi.sh
+tier compose make -s compose-check
+tier fuzz make -s -j"$jobs" fuzz-short
+
+echo
+echo "== summary"
+printf '%s\n' "${report[@]}"
+echo "make test: $total_passed passed, $total_failed failed"
+((total_failed == 0))
