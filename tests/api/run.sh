@@ -7,7 +7,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 source deploy/local/lib.sh
 
-export HEARTH_RUN_DIR="$root/build/test-stack"
+# HEARTH_TEST_STACK_DIR lets several test runs share a tree without sharing a stack.
+export HEARTH_RUN_DIR="${HEARTH_TEST_STACK_DIR:-$root/build/test-stack}"
 if [ -f "$HEARTH_RUN_DIR/stack.env" ]; then
 	(hearth_env_init && hearth_stack_down) >/dev/null 2>&1 || true
 fi
