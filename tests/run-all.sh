@@ -26,6 +26,13 @@ tier() { # <name> <command...>: run, take its "N passed, N failed" line
 	line=$(grep -Eo '[0-9]+ passed(, [0-9]+ failed)?' "$log" | tail -n 1)
 	passed=$(grep -Eo '^[0-9]+' <<<"$line")
 	failed=$(grep -Eo '[0-9]+ failed' <<<"$line" | grep -Eo '^[0-9]+')
+	if [ -z "$line" ]; then # a Check suite's own summary: "N%: Checks: C, Failures: F, Errors: E"
+		line=$(grep -Eo 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -n 1)
+		if [ -n "$line" ]; then
+			read -r c f e < <(grep -Eo '[0-9]+' <<<"$line" | xargs)
+			passed=$((c - f - e)) failed=$((f + e))
+		fi
+	fi
 	passed=${passed:-0} failed=${failed:-0}
 	if ((rc != 0)) && ((failed == 0)); then
 		failed=1
