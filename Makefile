@@ -28,7 +28,8 @@ ifneq ($(SANITIZE),)
   BUILD   := build/san
 endif
 
-SERVICES    := providers
+# The services of the stack: deploy/services.txt is the one list.
+SERVICES    := $(shell awk '!/^\#/ && NF {print $$1}' deploy/services.txt)
 COMMON_SRC  := $(wildcard services/common/*.c)
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIBHEARTH   := $(BUILD)/lib/libhearth.a
@@ -40,7 +41,7 @@ UNIT_BINS   := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRC)))
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps run stop test unit-test api-test fuzz fuzz-short lint-openapi \
+.PHONY: all deps run stop test unit-test api-test api-test-sanitize fuzz fuzz-short lint-openapi \
         compose-check bench clean
 .DEFAULT_GOAL := all
 
@@ -95,6 +96,12 @@ unit-test: $(UNIT_BINS)
 
 api-test: all
 	@tests/api/run.sh
+
+# The API tests against services built with AddressSanitizer and UBSan.
+api-test-sanitize:
+	@$(MAKE) -s SANITIZE=address,undefined all
+	@HEARTH_BIN_DIR=build/san/bin HEARTH_TEST_STACK_DIR=$(CURDIR)/build/test-stack-san \
+	    UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 tests/api/run.sh
 
 fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run.sh 300 $(FUZZ_BINS)

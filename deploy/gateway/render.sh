@@ -39,8 +39,13 @@ out=$(cd "$out" && pwd)
 rm -f "$out"/conf/routes/*.conf "$out"/conf/*.conf
 
 # envsubst substitutes only the variables named here; nginx's own $vars stay.
-render() { # render <template> <output>
-	envsubst "$gw_vars" <"$1" >"$2"
+render() { # render <template> [output]: to the output file, or to stdout
+	# (never via /dev/stdout: reopening it would truncate an appended file).
+	if [ $# -ge 2 ]; then
+		envsubst "$gw_vars" <"$1" >"$2"
+	else
+		envsubst "$gw_vars" <"$1"
+	fi
 }
 gw_vars='${HEARTH_GW_USER_DIRECTIVE} ${HEARTH_GW_WORKERS} ${HEARTH_GW_WORKER_CONNECTIONS} ${HEARTH_GW_ERROR_LOG}
 ${HEARTH_GW_ACCESS_LOG} ${HEARTH_GW_TEMP_DIR} ${HEARTH_GW_MAX_BODY}
@@ -111,7 +116,7 @@ if [ -n "$HEARTH_TLS_CERT" ] || [ -n "$HEARTH_TLS_KEY" ]; then
 	[ -r "$HEARTH_TLS_CERT" ] || die "cannot read HEARTH_TLS_CERT $HEARTH_TLS_CERT"
 	[ -r "$HEARTH_TLS_KEY" ] || die "cannot read HEARTH_TLS_KEY $HEARTH_TLS_KEY"
 	valid_listen "$HEARTH_GW_TLS_LISTEN" || die "HEARTH_GATEWAY_TLS_LISTEN must be [address:]port, got \"$HEARTH_GW_TLS_LISTEN\""
-	HEARTH_GW_TLS_SERVER=$(render "$here/tls-server.conf.template" /dev/stdout)
+	HEARTH_GW_TLS_SERVER=$(render "$here/tls-server.conf.template")
 fi
 export HEARTH_GW_TLS_SERVER
 
@@ -130,7 +135,7 @@ while read -r name port _; do
 	[[ $HEARTH_GW_UPSTREAM_ADDR =~ ^[A-Za-z0-9._-]+:[0-9]{1,5}$ ]] ||
 		die "$addr_var must be host:port, got \"$HEARTH_GW_UPSTREAM_ADDR\""
 	[ -r "$here/routes/$name.conf.template" ] || die "no routes for service $name (routes/$name.conf.template)"
-	render "$here/upstream.conf.template" /dev/stdout >>"$out/conf/upstreams.conf"
+	render "$here/upstream.conf.template" >>"$out/conf/upstreams.conf"
 	render "$here/routes/$name.conf.template" "$out/conf/routes/$name.conf"
 	: "${HEARTH_GW_READY_SERVICE:=$name}"
 done <"$services_file"

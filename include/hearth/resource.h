@@ -108,6 +108,15 @@ void hearth_respond_list(struct hearth_request *req, PGresult *rows, int limit,
 void hearth_list_scope(const struct hearth_request *req, const struct hearth_filter *filters,
 		       char *out, size_t len);
 
+/* The Idempotency-Key step of a POST, for custom handlers as for the generic
+ * create. `key` is the header (NULL: nothing to do, returns 0). Returns 0 when
+ * the key is new and claimed on `tx` (store the answer with hearth_idem_store
+ * before committing), 1 when the first answer was replayed to the client (end
+ * the tx and return), -1 with the problem filled (malformed key: 400 naming
+ * Idempotency-Key; same key with another request: 422; database problems). */
+int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx, const char *key,
+				struct hearth_problem *p);
+
 /* Answer one document row (doc jsonb text) with ETag from its "version". */
 void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text);
 

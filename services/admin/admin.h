@@ -25,6 +25,11 @@ int hearthctl_tenant_create(const char *admin_conninfo, const char *name, const 
  * ON CONFLICT DO NOTHING). */
 int hearthctl_seed_demo(const char *admin_conninfo, const char *migrations_root, FILE *out);
 
+/* The services under `root` (those with services/<s>/migrations), each after
+ * the services named in its migrations/AFTER file. 0, or -1 with a message on
+ * stderr. Free each name and the array. */
+int hearthctl_services_in_order(const char *root, char ***out, int *n_out);
+
 /* `hearthctl token ...` (arguments after the command name); 0, 1, or 2 for usage. */
 int hearthctl_token(int argc, char **argv);
 

@@ -512,6 +512,79 @@ static int migrate_service(struct run *r, const char *svc)
 	return apply_dir(r, dir, svc, search_path, role);
 }
 
+/* 1 when every service named in services/<svc>/migrations/AFTER (names
+ * separated by white space) is in done[]; a service whose tables another
+ * service reads or grants on lists it there. No file: no dependency. */
+static int dependencies_met(const char *root, const char *svc, char **services, const int *done,
+			    int n)
+{
+	char path[4096], name[64];
+	FILE *f;
+	int met = 1;
+
+	snprintf(path, sizeof(path), "%s/services/%s/migrations/AFTER", root, svc);
+	f = fopen(path, "r");
+	if (!f)
+		return 1;
+	while (met && fscanf(f, "%63s", name) == 1) {
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			if (strcmp(services[i], name) == 0)
+				found = done[i];
+		met = found;
+	}
+	fclose(f);
+	return met;
+}
+
+/* Reorder services[] so each comes after the ones it depends on, alphabetical
+ * among those ready. A cycle or a missing dependency is an error (-1). */
+static int order_by_dependencies(const char *root, char **services, int n)
+{
+	int *done = calloc((size_t)(n ? n : 1), sizeof(*done));
+	char **ordered = calloc((size_t)(n ? n : 1), sizeof(*ordered));
+	int placed = 0, rc = -1;
+
+	if (!done || !ordered)
+		goto out;
+	while (placed < n) {
+		int progressed = 0;
+		for (int i = 0; i < n; i++) {
+			if (done[i] || !dependencies_met(root, services[i], services, done, n))
+				continue;
+			ordered[placed++] = services[i];
+			done[i] = 1;
+			progressed = 1;
+		}
+		if (!progressed) {
+			fprintf(stderr, "hearthctl: the migrations/AFTER files of the remaining services "
+					"name a missing service or form a cycle\n");
+			goto out;
+		}
+	}
+	memcpy(services, ordered, (size_t)n * sizeof(*services));
+	rc = 0;
+out:
+	free(done);
+	free(ordered);
+	return rc;
+}
+
+int hearthctl_services_in_order(const char *root, char ***out, int *n_out)
+{
+	if (list_services(root, out, n_out) != 0)
+		return -1;
+	if (order_by_dependencies(root, *out, *n_out) != 0) {
+		for (int i = 0; i < *n_out; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n_out = 0;
+		return -1;
+	}
+	return 0;
+}
+
 static void quiet_notices(void *arg, const char *message)
 {
 	(void)arg;
@@ -539,7 +612,7 @@ int hearthctl_migrate(const char *admin_conninfo, const char *migrations_root, F
 	snprintf(dir, sizeof(dir), "%s/services/common/migrations/global", migrations_root);
 	if (apply_dir(&r, dir, "global", "pg_catalog, public", NULL) != 0)
 		goto out;
-	if (list_services(migrations_root, &services, &n_services) != 0)
+	if (hearthctl_services_in_order(migrations_root, &services, &n_services) != 0)
 		goto out;
 	for (int i = 0; i < n_services; i++)
 		if (migrate_service(&r, services[i]) != 0)

@@ -105,7 +105,7 @@ int hearthctl_seed_demo(const char *admin_conninfo, const char *root, FILE *out)
 {
 	char path[4096];
 	PGconn *db = PQconnectdb(admin_conninfo);
-	struct dirent **entries = NULL;
+	char **services = NULL;
 	int n = 0, rc = 1;
 
 	if (PQstatus(db) != CONNECTION_OK) {
@@ -116,21 +116,20 @@ int hearthctl_seed_demo(const char *admin_conninfo, const char *root, FILE *out)
 	snprintf(path, sizeof(path), "%s/services/admin/seed", root);
 	if (run_folder(db, path, out) != 0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/services", root);
-	n = scandir(path, &entries, NULL, alphasort);
+	/* Same order as the migrations: a service's demo rows may refer to
+	 * another's (placements name the demo providers). */
+	if (hearthctl_services_in_order(root, &services, &n) != 0)
+		goto out;
 	for (int i = 0; i < n; i++) {
-		const char *name = entries[i]->d_name;
-		if (name[0] != '.' && strcmp(name, "admin") != 0 && strcmp(name, "common") != 0) {
-			snprintf(path, sizeof(path), "%s/services/%s/seed", root, name);
-			if (run_folder(db, path, out) != 0)
-				goto out;
-		}
+		snprintf(path, sizeof(path), "%s/services/%s/seed", root, services[i]);
+		if (run_folder(db, path, out) != 0)
+			goto out;
 	}
 	rc = 0;
 out:
 	for (int i = 0; i < n; i++)
-		free(entries[i]);
-	free(entries);
+		free(services[i]);
+	free(services);
 	PQfinish(db);
 	return rc;
 }

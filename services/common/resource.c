@@ -93,25 +93,47 @@ static int emit(struct hearth_tx *tx, const struct hearth_resource *r, const cha
 	return hearth_outbox_queue(tx, type, r->name, id, doc, p);
 }
 
-static void answer_replay(struct hearth_request *req, struct hearth_idem_replay *replay)
+int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx, const char *key,
+				struct hearth_problem *p)
 {
-	if (replay->location)
-		hearth_set_header(req, "Location", replay->location);
-	hearth_set_header(req, "Idempotent-Replayed", "true");
-	hearth_respond_doc(req, replay->status, replay->body);
+	struct hearth_idem_replay replay = { 0, NULL, NULL };
+	int rc = -1;
+
+	if (!key)
+		return 0;
+	if (!hearth_idem_key_valid(key)) {
+		hearth_problem_field(p, "Idempotency-Key", "must be 1 to 255 printable characters");
+		return -1;
+	}
+	switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len, &replay, p)) {
+	case HEARTH_IDEM_NEW:
+		rc = 0;
+		break;
+	case HEARTH_IDEM_REPLAY:
+		if (replay.location)
+			hearth_set_header(req, "Location", replay.location);
+		hearth_set_header(req, "Idempotent-Replayed", "true");
+		hearth_respond_doc(req, replay.status, replay.body);
+		rc = 1;
+		break;
+	case HEARTH_IDEM_MISMATCH:
+	case HEARTH_IDEM_ERROR:
+		break;
+	}
+	hearth_idem_replay_release(&replay);
+	return rc;
 }
 
 void hearth_resource_create(struct hearth_request *req, const struct hearth_resource *r)
 {
 	struct hearth_problem p;
-	struct hearth_idem_replay replay = { 0, NULL, NULL };
 	struct hearth_tx *tx = NULL;
 	const char *key = hearth_header(req, "Idempotency-Key");
 	const char *params[MAX_SQL_PARAMS];
 	char *body_text = NULL, location[512];
 	json_t *created = NULL;
 	PGresult *res = NULL;
-	int n;
+	int n, claimed;
 
 	hearth_problem_clear(&p);
 	if (key && !hearth_idem_key_valid(key))
@@ -121,19 +143,11 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 		goto fail;
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
-	if (key) {
-		switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len,
-					  &replay, &p)) {
-		case HEARTH_IDEM_NEW:
-			break;
-		case HEARTH_IDEM_REPLAY:
-			answer_replay(req, &replay);
-			goto out;
-		case HEARTH_IDEM_MISMATCH:
-		case HEARTH_IDEM_ERROR:
-			goto fail;
-		}
-	}
+	claimed = hearth_resource_idempotency(req, tx, key, &p);
+	if (claimed == 1)
+		goto out;
+	if (claimed < 0)
+		goto fail;
 	body_text = json_dumps(req->json, JSON_COMPACT);
 	const char *first[1] = { body_text };
 	n = sql_params(req, r, params, first, 1);
@@ -164,7 +178,6 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	hearth_tx_end(tx);
-	hearth_idem_replay_release(&replay);
 	PQclear(res);
 	json_decref(created);
 	free(body_text);

@@ -42,4 +42,13 @@ if ((rc != 0)); then
 	tail -n 30 "$HEARTH_RUN_DIR"/logs/*.log >&2 2>/dev/null
 fi
 (hearth_env_init && hearth_stack_down) >/dev/null 2>&1
+
+# With services built under sanitizers (HEARTH_BIN_DIR=build/san/bin), any
+# report in their logs fails the run, even when every request was answered.
+if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$HEARTH_RUN_DIR"/logs/*.log 2>/dev/null; then
+	grep -hE -A30 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$HEARTH_RUN_DIR"/logs/*.log >&2
+	echo "api-test: sanitizer reports in the service logs" >&2
+	echo "api-test: 0 passed, 1 failed"
+	rc=1
+fi
 exit $rc
