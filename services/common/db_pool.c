@@ -174,12 +174,18 @@ static int looks_dead(PGconn *conn)
 
 	if (PQstatus(conn) != CONNECTION_OK || pfd.fd < 0)
 		return 1;
-	if (poll(&pfd, 1, 0) > 0) {
+	/* An idle connection has nothing to say. A server shutting down sends a
+	 * FATAL message and then closes: libpq reads the message on one call and
+	 * sees the end of the stream only on the next, so keep reading while the
+	 * socket stays readable (bounded: a NOTIFY storm must not hold us here). */
+	for (int round = 0; round < 4 && poll(&pfd, 1, 0) > 0; round++) {
 		if (!PQconsumeInput(conn))
 			return 1;
 		/* Discard stray NOTIFYs; the pool's connections do not LISTEN. */
 		for (PGnotify *n; (n = PQnotifies(conn)) != NULL;)
 			PQfreemem(n);
+		if (PQstatus(conn) != CONNECTION_OK)
+			return 1;
 	}
 	return PQstatus(conn) != CONNECTION_OK;
 }
