@@ -15,15 +15,54 @@ const struct hearth_route providers_routes[] = {
 	{ "PATCH", "/v1/organisations/{id}", hearth_handle_patch, PATCH_BODY, ADMIN,
 	  &organisation_resource },
 	/* == providers and settings == */
+	{ "GET", "/v1/providers", hearth_handle_list, 0, 0, &provider_resource },
+	{ "POST", "/v1/providers", hearth_handle_create, JSON_BODY,
+	  HEARTH_ROLE_COMMISSIONER | ADMIN, &provider_resource },
+	{ "GET", "/v1/providers/{id}", hearth_handle_get, 0, 0, &provider_resource },
+	{ "PATCH", "/v1/providers/{id}", hearth_handle_patch, PATCH_BODY,
+	  HEARTH_ROLE_COMMISSIONER | ADMIN, &provider_resource },
+	{ "GET", "/v1/settings", hearth_handle_list, 0, 0, &setting_resource },
+	{ "POST", "/v1/settings", hearth_handle_create, JSON_BODY,
+	  HEARTH_ROLE_COMMISSIONER | ADMIN, &setting_resource },
+	{ "GET", "/v1/settings/{id}", hearth_handle_get, 0, 0, &setting_resource },
+	{ "PATCH", "/v1/settings/{id}", hearth_handle_patch, PATCH_BODY,
+	  HEARTH_ROLE_COMMISSIONER | ADMIN, &setting_resource },
 	/* == frameworks, lots, members, scores, ranking == */
+	{ "GET", "/v1/frameworks", hearth_handle_list, 0, 0, &framework_resource },
+	{ "POST", "/v1/frameworks", hearth_handle_create, JSON_BODY, ADMIN, &framework_resource },
+	{ "GET", "/v1/frameworks/{id}", hearth_handle_get, 0, 0, &framework_resource },
+	{ "PATCH", "/v1/frameworks/{id}", hearth_handle_patch, PATCH_BODY, ADMIN,
+	  &framework_resource },
+	{ "GET", "/v1/frameworks/{id}/members", members_handle_list, 0, 0, NULL },
+	{ "POST", "/v1/frameworks/{id}/members", members_handle_create, JSON_BODY, ADMIN, NULL },
+	{ "GET", "/v1/frameworks/{id}/members/{provider_id}", members_handle_get, 0, 0, NULL },
+	{ "PATCH", "/v1/frameworks/{id}/members/{provider_id}", members_handle_patch, PATCH_BODY,
+	  ADMIN, NULL },
+	{ "GET", "/v1/frameworks/{id}/scores", scores_handle_list, 0, 0, NULL },
+	{ "POST", "/v1/frameworks/{id}/scores", scores_handle_create, JSON_BODY, ADMIN, NULL },
+	{ "GET", "/v1/frameworks/{id}/scores/{score_id}", scores_handle_get, 0, 0, NULL },
+	{ "GET", "/v1/frameworks/{id}/ranking", ranking_handle_get, 0, 0, NULL },
 	/* == contracts == */
+	{ "GET", "/v1/contracts", hearth_handle_list, 0, 0, &contract_resource },
+	{ "POST", "/v1/contracts", hearth_handle_create, JSON_BODY,
+	  HEARTH_ROLE_COMMISSIONER | ADMIN, &contract_resource },
+	{ "GET", "/v1/contracts/{id}", hearth_handle_get, 0, 0, &contract_resource },
+	{ "PATCH", "/v1/contracts/{id}", hearth_handle_patch, PATCH_BODY,
+	  HEARTH_ROLE_COMMISSIONER | ADMIN, &contract_resource },
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const struct hearth_stmt_def *const providers_statements[] = {
 	organisation_stmts,
 	/* == providers and settings == */
+	provider_stmts,
+	setting_stmts,
 	/* == frameworks, lots, members, scores, ranking == */
+	framework_stmts,
+	member_stmts,
+	score_stmts,
+	ranking_stmts,
 	/* == contracts == */
+	contract_stmts,
 	NULL,
 };

@@ -1,0 +1,97 @@
+/*
+ * ranking.c - GET /v1/frameworks/{id}/ranking?lot_id=&period=: the members of
+ * one lot ranked for one period, explained (each item's weighted sum written
+ * out, excluded members listed with the reason). Computed on read from the
+ * framework's current weights (ranking_repo.c); JSON, or the items as CSV.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth/csv.h"
+#include "providers.h"
+
+#define RANKING_CSV_MAX (16u << 20)
+
+static const char *const ranking_csv[] = {
+	"rank", "tier", "provider_id", "provider_name", "quality_score", "commercial_score",
+	"weighted_score", "explanation",
+};
+
+/* lot_id and period are required; nothing else is a parameter of this report. */
+static int ranking_query(const struct hearth_request *req, const char **lot, const char **period,
+			 struct hearth_problem *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < req->n_query; i++) {
+		const char *name = req->query[i].name;
+		if (strcmp(name, "lot_id") != 0 && strcmp(name, "period") != 0) {
+			hearth_problem_field(p, name, "is not a parameter of the ranking");
+			rc = -1;
+		}
+	}
+	*lot = hearth_query_param(req, "lot_id");
+	*period = hearth_query_param(req, "period");
+	if (!*lot || !hearth_is_uuid(*lot)) {
+		hearth_problem_field(p, "lot_id", "is required: the UUID of a lot of this framework");
+		rc = -1;
+	}
+	if (!scores_period_valid(*period)) {
+		hearth_problem_field(p, "period",
+				     "is required: a year (\"2026\") or a quarter (\"2026-Q1\")");
+		rc = -1;
+	}
+	return rc;
+}
+
+static void respond_ranking_csv(struct hearth_request *req, const char *doc_text)
+{
+	json_t *doc = json_loads(doc_text, 0, NULL);
+	size_t len = 0;
+	char *csv = doc ? hearth_csv_render(json_object_get(doc, "items"), ranking_csv,
+					    sizeof(ranking_csv) / sizeof(ranking_csv[0]),
+					    RANKING_CSV_MAX, &len)
+			: NULL;
+
+	if (csv)
+		hearth_respond_csv(req, 200, csv, len);
+	else
+		hearth_respond_error(req, 503, "unavailable", "The ranking is too large for CSV.");
+	free(csv);
+	json_decref(doc);
+}
+
+void ranking_handle_get(struct hearth_request *req)
+{
+	struct hearth_problem p;
+	const char *fw_id = hearth_uuid_param(req, "id");
+	const char *lot = NULL, *period = NULL;
+	PGresult *res = NULL;
+
+	if (!fw_id)
+		return;
+	hearth_problem_clear(&p);
+	if (ranking_query(req, &lot, &period, &p) != 0)
+		goto fail;
+	const char *params[3] = { fw_id, lot, period };
+	res = hearth_db_read_one(req->db, &req->actor, "ranking_get", 3, params, &p);
+	if (!res)
+		goto fail;
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		hearth_problem_set(&p, 404, "not-found", "No framework with this id.");
+		goto fail;
+	}
+	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+		hearth_problem_field(&p, "lot_id", "names no lot of this framework");
+		goto fail;
+	}
+	if (req->wants_csv)
+		respond_ranking_csv(req, PQgetvalue(res, 0, 2));
+	else
+		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 2));
+	goto out;
+fail:
+	hearth_respond_problem(req, &p);
+out:
+	PQclear(res);
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Benchmarks (`make bench`): start a throwaway stack with the local runner, load
+# a tenant of 10,000 providers, and measure with wrk and pgbench:
+#   1. GET /healthz on the service port and through the gateway;
+#   2. authenticated GET /v1/providers/{id} (rotating ids) through the gateway
+#      and on the service port, against pgbench running the same read (BEGIN
+#      READ ONLY, the RLS context, provider_doc, COMMIT, pipelined into one round
+#      trip as the service does) as the service's own role;
+#   3. filtered lists of 50 providers through the gateway;
+#   4. resident memory of hearth-providers idle and under load.
+# Prints figures and a table; never fails on absolute times, only when the
+# stack cannot start or a run answers errors (then the figures would lie).
+#
+# Settings: HEARTH_BENCH_DIR [build/bench-stack], HEARTH_BENCH_DURATION [15] s
+# per run, HEARTH_BENCH_CONNECTIONS [64], HEARTH_BENCH_THREADS [2] wrk threads,
+# HEARTH_BENCH_PROVIDERS [10000]. The service keeps its shipped settings
+# (HEARTH_DB_POOL_SIZE etc. may be exported to try others).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+# shellcheck source=deploy/local/lib.sh
+source deploy/local/lib.sh
+
+export HEARTH_RUN_DIR=${HEARTH_BENCH_DIR:-$root/build/bench-stack}
+duration=${HEARTH_BENCH_DURATION:-15}
+conns=${HEARTH_BENCH_CONNECTIONS:-64}
+threads=${HEARTH_BENCH_THREADS:-2}
+n_providers=${HEARTH_BENCH_PROVIDERS:-10000}
+lua=$root/tests/bench/request.lua
+pgbin=${HEARTH_PG_BIN:-/usr/lib/postgresql/15/bin}
+# Bench rows have ids <prefix><12 hex digits of n>, so wrk and pgbench can name
+# any of them without a lookup table.
+tenant=00000000-0000-4000-b000-00000000be01
+org=00000000-0000-4000-b000-00000000be02
+id_prefix=00000000-0000-4000-b000-
+
+command -v wrk >/dev/null || { echo "bench: wrk not found (make deps)" >&2; exit 1; }
+[ -x "$pgbin/pgbench" ] || { echo "bench: pgbench not found in $pgbin" >&2; exit 1; }
+
+stop_stack() {
+	deploy/local/stop.sh >/dev/null 2>&1 || true
+}
+# Only the providers service is measured: the stack runs it alone, so the bench
+# does not depend on the other services being built.
+export HEARTH_SERVICES_FILE=$HEARTH_RUN_DIR.services
+grep '^providers ' deploy/services.txt >"$HEARTH_SERVICES_FILE"
+stop_stack
+rm -rf "$HEARTH_RUN_DIR"
+mkdir -p "$HEARTH_RUN_DIR"
+on_exit() {
+	local rc=$?
+	stop_stack
+	rm -f "$HEARTH_SERVICES_FILE"
+	exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+hearth_env_init
+HEARTH_GATEWAY_PORT=$(hearth_free_port)
+HEARTH_PG_PORT=$(hearth_free_port)
+export HEARTH_GATEWAY_PORT HEARTH_PG_PORT
+while read -r name _port; do
+	export "HEARTH_PORT_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')=$(hearth_free_port)"
+done < <(hearth_services)
+# The gateway's per-address rate limit would measure itself: off for the bench.
+export HEARTH_RATE_LIMIT_RPS=0
+
+echo "bench: starting a stack in $HEARTH_RUN_DIR"
+if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then
+	cat "$HEARTH_RUN_DIR/run.log" >&2
+	exit 1
+fi
+# shellcheck disable=SC1091
+source "$HEARTH_RUN_DIR/stack.env"
+gateway=http://127.0.0.1:$HEARTH_GATEWAY_PORT
+direct=http://127.0.0.1:$HEARTH_PORT_PROVIDERS
+svc_pid=$(head -n1 "$HEARTH_RUN_DIR/pids/providers.pid")
+admin_psql() { "$pgbin/psql" -d "$HEARTH_ADMIN_DATABASE_URL" -XAtq -v ON_ERROR_STOP=1; }
+
+# ---- data ----------------------------------------------------------------------
+echo "bench: loading $n_providers providers into a bench tenant"
+hearth_ctl tenant create --name "Bench consortium" --slug bench --id "$tenant" >/dev/null
+admin_psql <<SQL
+INSERT INTO providers.organisations (id, tenant_id, kind, name, code)
+VALUES ('$org', '$tenant', 'local_authority', 'Bench County Council', 'BENCH001');
+-- Every fifth provider suspended or closed, names "Bench Provider 00042 ...",
+-- so the status and name filters have something to do.
+INSERT INTO providers.providers (id, tenant_id, name, legal_name, provider_types, ownership,
+    status, address_line1, address_town, address_postcode, contact_name, contact_email,
+    lead_org_id, created_at)
+SELECT ('$id_prefix' || lpad(to_hex(n), 12, '0'))::uuid, '$tenant',
+       format('Bench Provider %s %s', lpad(n::text, 5, '0'),
+              (ARRAY['Care', 'Fostering', 'Homes', 'Living', 'Futures'])[1 + n % 5]),
+       format('Bench Provider %s Ltd', lpad(n::text, 5, '0')),
+       CASE WHEN n % 3 = 0 THEN ARRAY['fostering_agency'] ELSE ARRAY['childrens_home'] END,
+       CASE WHEN n % 7 = 0 THEN 'voluntary' ELSE 'private' END,
+       CASE n % 10 WHEN 3 THEN 'suspended' WHEN 7 THEN 'closed' ELSE 'active' END,
+       format('%s High Street', 1 + n % 200), 'Benchton', 'CF10 1AA',
+       'Registered Manager', format('manager%s@example.org', n), '$org',
+       now() - make_interval(secs => $n_providers - n)
+FROM generate_series(1, $n_providers) AS n;
+ANALYZE providers.providers;
+SQL
+token=$(hearth_ctl token --tenant "$tenant" --org "$org" --roles viewer --sub bench --ttl 3600)
+
+probe=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+	"$gateway/v1/providers/${id_prefix}000000000001")
+[ "$probe" = 200 ] || { echo "bench: probe GET /v1/providers/{id} answered $probe" >&2; exit 1; }
+
+# ---- measuring -----------------------------------------------------------------
+declare -A rps p50 p99 failed
+order=()
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$svc_pid/status"; }
+
+# run_wrk <label> <base-url> <path> [rotate]: wrk for $duration s, results into the maps.
+run_wrk() {
+	local label=$1 url=$2 path=$3 rotate=${4:-} out line
+	echo "bench: $label"
+	out=$(BENCH_TOKEN=${BENCH_TOKEN:-} BENCH_PATH=$path BENCH_ID_PREFIX=$id_prefix \
+		BENCH_ID_COUNT=$([ -n "$rotate" ] && echo "$n_providers" || echo 0) \
+		wrk -t "$threads" -c "$conns" -d "${duration}s" --latency -s "$lua" "$url")
+	printf '%s\n' "$out" | sed -n '/Latency Distribution/,/Requests\/sec/p' | sed 's/^/    /'
+	line=$(printf '%s\n' "$out" | grep '^BENCH ')
+	rps[$label]=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$line")
+	p50[$label]=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+	p99[$label]=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+	failed[$label]=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+	order+=("$label")
+}
+
+rss_idle=$(rss_kb)
+
+BENCH_TOKEN='' run_wrk "healthz, service port" "$direct" /healthz
+BENCH_TOKEN='' run_wrk "healthz, gateway (nginx answers)" "$gateway" /healthz
+
+export BENCH_TOKEN=$token
+# Sample the service's memory half-way through the gateway run.
+( sleep $((duration / 2)); rss_kb >"$HEARTH_RUN_DIR/rss_load" ) &
+sampler=$!
+run_wrk "GET provider, gateway" "$gateway" /v1/providers/ rotate
+wait "$sampler" || true
+rss_load=$(cat "$HEARTH_RUN_DIR/rss_load" 2>/dev/null || echo "?")
+run_wrk "GET provider, service port" "$direct" /v1/providers/ rotate
+
+echo "bench: pgbench, the same read as hearth_providers ($conns clients, -j 2)"
+cat >"$HEARTH_RUN_DIR/provider_get.sql" <<SQL
+\\set n random(1, $n_providers)
+\\startpipeline
+BEGIN READ ONLY;
+SELECT set_config('hearth.tenant_id', '$tenant', true), set_config('hearth.org_id', '$org', true), set_config('hearth.sub', 'bench', true), set_config('hearth.roles', 'viewer', true), set_config('hearth.request_id', 'bench', true);
+SELECT provider_doc(p) FROM providers p WHERE p.id = ('$id_prefix' || lpad(to_hex(:n::integer), 12, '0'))::uuid;
+COMMIT;
+\\endpipeline
+SQL
+service_url=$(hearth_service_url providers)
+pg_out=$(PGOPTIONS="-c search_path=providers,hearth,public" "$pgbin/pgbench" -n -M prepared \
+	-c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/provider_get.sql" "$service_url" 2>&1) || {
+	printf '%s\n' "$pg_out" >&2
+	exit 1
+}
+printf '%s\n' "$pg_out" | grep -E 'latency average|tps =|failed' | sed 's/^/    /'
+pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+pg_lat=$(printf '%s\n' "$pg_out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+pg_failed=$(printf '%s\n' "$pg_out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
+
+run_wrk "list 50, status=active, gateway" "$gateway" "/v1/providers?status=active&limit=50"
+# A common substring (a fifth of the names) fills the page early; a rare one
+# (10 names) makes every request scan the whole tenant.
+run_wrk "list 50, q=fostering, gateway" "$gateway" "/v1/providers?q=fostering&limit=50"
+run_wrk "list 50, q=0420 (rare), gateway" "$gateway" "/v1/providers?q=0420&limit=50"
+
+# ---- report --------------------------------------------------------------------
+echo
+echo "Hearth benchmarks: $(nproc) CPUs, ${duration} s per run, $conns connections, $threads wrk threads,"
+echo "$n_providers providers in the bench tenant, gateway rate limit off"
+printf '%-36s %12s %10s %10s %8s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors"
+for label in "${order[@]}"; do
+	printf '%-36s %12s %10s %10s %8s\n' "$label" "${rps[$label]}" "${p50[$label]}" \
+		"${p99[$label]}" "${failed[$label]}"
+done
+printf '%-36s %12.1f %10s %10s %8s\n' "pgbench, same read (transactions/s)" "$pg_tps" \
+	"avg $pg_lat" "" "${pg_failed:-?}"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+echo
+echo "GET provider, service port / pgbench: $(ratio "${rps[GET provider, service port]}" "$pg_tps")"
+echo "GET provider, gateway / pgbench:      $(ratio "${rps[GET provider, gateway]}" "$pg_tps")"
+echo "hearth-providers RSS: idle ${rss_idle} kB, under load ${rss_load} kB"
+for label in "${order[@]}"; do
+	if [ "${failed[$label]:-0}" != 0 ]; then
+		echo "bench: \"$label\" had ${failed[$label]} failed requests; its figures are not valid" >&2
+		exit 1
+	fi
+done
