@@ -6,6 +6,7 @@
 #   database     the pool, transactions, audit, outbox, idempotency and migrations
 #                against a throwaway PostgreSQL
 #   api          black-box tests through the real nginx gateway (tests/api)
+#   api-asan     the same against services built with AddressSanitizer and UBSan
 #   openapi      Redocly lint of openapi/*.yaml
 #   compose      docker-compose config accepts docker-compose.yml
 #   fuzz         each libFuzzer harness for a short run
@@ -51,6 +52,7 @@ tier unit-asan make -s -j"$jobs" SANITIZE=address,undefined unit-test
 tier unit-valgrind env VALGRIND=1 make -s -j"$jobs" unit-test
 tier database tests/dbtest/test_db.sh
 tier api make -s api-test
+tier api-asan make -s api-test-sanitize
 tier openapi tests/lint-openapi.sh
 tier compose make -s compose-check
 tier fuzz make -s -j"$jobs" fuzz-short

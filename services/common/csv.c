@@ -36,15 +36,27 @@ static const json_t *lookup(const json_t *row, const char *path)
 
 /* Shortest text that reads back as the same double, so 72.3 stays "72.3"
  * rather than Jansson's 17-digit "72.299999999999997". */
+/* The shortest text that reads back as the same double. In the range people
+ * type (1e-4 to 1e15) it is fixed-point, never "1e+02": a spreadsheet or a
+ * reader of the register should see 100.0, not an exponent. */
 static int add_real(struct hearth_buf *b, double d)
 {
-	char tmp[40];
+	char tmp[64];
+	double mag = d < 0 ? -d : d;
 	int prec;
 
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
+	if (mag == 0 || (mag >= 1e-4 && mag < 1e15)) {
+		for (prec = 0; prec <= 17; prec++) {
+			snprintf(tmp, sizeof(tmp), "%.*f", prec, d);
+			if (strtod(tmp, NULL) == d)
+				break;
+		}
+	} else {
+		for (prec = 1; prec <= 17; prec++) {
+			snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+			if (strtod(tmp, NULL) == d)
+				break;
+		}
 	}
 	/* Keep a real recognisable as one, as JSON renders it. */
 	if (!strpbrk(tmp, ".eEn"))

@@ -51,6 +51,10 @@ START_TEST(reals_without_noise)
 	       cols, 1, "v\r\n0.1\r\n72.55\r\n1e+21\r\n-2.5\r\n0.30000000000000004\r\n123456789.125\r\n");
 	expect("[{\"v\":9223372036854775807},{\"v\":-3}]", cols, 1,
 	       "v\r\n9223372036854775807\r\n-3\r\n");
+	/* Round numbers in the range people type stay fixed-point, never 1e+02. */
+	expect("[{\"v\":100.0},{\"v\":20.0},{\"v\":1500000.0},{\"v\":0.0001},{\"v\":0.0},"
+	       "{\"v\":1e-7}]",
+	       cols, 1, "v\r\n100.0\r\n20.0\r\n1500000.0\r\n0.0001\r\n0.0\r\n1e-07\r\n");
 }
 END_TEST
 
