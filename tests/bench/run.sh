@@ -193,3 +193,7 @@ for label in "${order[@]}"; do
 		exit 1
 	fi
 done
+
+# The placements figures: their own stack (1,000,000 placements), after this one stops.
+stop_stack
+"$root/tests/bench/placements.sh"

@@ -1,0 +1,61 @@
+/*
+ * placements_repo.c - the SQL of placements. Row-level security limits every
+ * statement to the caller's organisation (and, for reads by a provider's
+ * staff, to the placements at their provider); the document shape, the
+ * distance rule and the events are in migration 002.
+ */
+#include "placements.h"
+
+/* Columns from the document `d`; external_ref keeps its value when absent. */
+#define PLACEMENT_VALUES(ref) \
+	"(d->>'child_id')::uuid, " ref ", (d->>'provider_id')::uuid, (d->>'setting_id')::uuid, " \
+	"d->>'placement_type', d->>'provision', d->>'sourcing', (d->>'contract_id')::uuid, " \
+	"(d->>'framework_id')::uuid, (d->>'start_date')::date, (d->>'end_date')::date, " \
+	"d->>'end_reason', (d->>'weekly_cost_pence')::bigint, " \
+	"(d->'contributions'->>'social_care_pence')::bigint, " \
+	"(d->'contributions'->>'education_pence')::bigint, " \
+	"(d->'contributions'->>'health_pence')::bigint, d->>'distance_reason'"
+
+#define PLACEMENT_COLUMNS \
+	"child_id, external_ref, provider_id, setting_id, placement_type, provision, sourcing, " \
+	"contract_id, framework_id, start_date, end_date, end_reason, weekly_cost_pence, " \
+	"social_care_pence, education_pence, health_pence, distance_reason"
+
+const struct hearth_stmt_def placement_stmts[] = {
+	/* Without an external_ref the placement's own id stands in for it. */
+	{ "placement_insert",
+	  "INSERT INTO placements (id, tenant_id, org_id, " PLACEMENT_COLUMNS ") "
+	  "SELECT new_id, hearth.current_tenant(), hearth.current_org(), "
+	  PLACEMENT_VALUES("coalesce(d->>'external_ref', new_id::text)") " "
+	  "FROM (SELECT $1::jsonb AS d, gen_random_uuid() AS new_id) AS input "
+	  "RETURNING placement_doc(placements)", 1 },
+	{ "placement_get", "SELECT placement_doc(p) FROM placements p WHERE p.id = $1", 1 },
+	{ "placement_lock",
+	  "SELECT placement_doc(p) FROM placements p WHERE p.id = $1 FOR UPDATE", 1 },
+	{ "placement_update",
+	  "UPDATE placements SET (" PLACEMENT_COLUMNS ") = ("
+	  PLACEMENT_VALUES("coalesce(d->>'external_ref', placements.external_ref)") ") "
+	  "FROM (SELECT $2::jsonb AS d) AS input WHERE placements.id = $1 "
+	  "RETURNING placement_doc(placements)", 2 },
+	/* status is derived from today's date; active_on is API.md's "active on D". */
+	{ "placement_list",
+	  "SELECT placement_doc(p), hearth.sort_ts(p.created_at), p.id FROM placements p "
+	  "WHERE ($1::uuid IS NULL OR p.child_id = $1) "
+	  "  AND ($2::uuid IS NULL OR p.provider_id = $2) "
+	  "  AND ($3::uuid IS NULL OR p.setting_id = $3) "
+	  "  AND ($4::text IS NULL OR p.placement_type = $4) "
+	  "  AND ($5::text IS NULL OR p.provision = $5) "
+	  "  AND ($6::text IS NULL OR ($6 = 'active') = "
+	  "       (p.end_date IS NULL OR p.end_date >= current_date)) "
+	  "  AND ($7::date IS NULL OR placement_active_on(p, $7::date)) "
+	  "  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid)) "
+	  "ORDER BY p.created_at, p.id LIMIT $10", 10 },
+	/* For the 409 on overlapping dates: which placement is in the way. */
+	{ "placement_overlapping",
+	  "SELECT p.id, p.start_date, p.end_date FROM placements p "
+	  "WHERE p.org_id = hearth.current_org() AND p.child_id = $1::uuid "
+	  "  AND ($4::uuid IS NULL OR p.id <> $4::uuid) "
+	  "  AND daterange(p.start_date, p.end_date, '[]') && daterange($2::date, $3::date, '[]') "
+	  "ORDER BY p.start_date LIMIT 1", 4 },
+	{ NULL, NULL, 0 },
+};

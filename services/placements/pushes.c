@@ -1,0 +1,669 @@
+/*
+ * pushes.c - council pushes (API.md §4): PUT and GET
+ * /v1/placements/by-ref/{external_ref}, and POST /v1/placements/batch.
+ *
+ * A push payload is a placement plus its child {local_ref, birth_month,
+ * gender, legal_status}; the child is found or created by local_ref and the
+ * placement by external_ref, both in the caller's organisation. Payloads are
+ * validated here, with the same fields and rules as the placement and child
+ * resources; the database function upsert_placements() (migration 003) stores
+ * them, each item in a subtransaction of its own, and answers per item
+ * created / updated / unchanged / error. A push that changes nothing writes
+ * nothing: no version moves. Domain events come from the tables' triggers.
+ *
+ * Outcome: "created" when the placement is new; "updated" when the placement
+ * or its child changed; "unchanged" otherwise.
+ *
+ * A batch answers 200 with one result per item in request order, even when
+ * items failed; a failed item carries its own problem, with fields named
+ * "items[<index>].<field>". Valid items go to the database in chunks of
+ * PUSH_CHUNK per statement, all in the request's one transaction.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hearth/audit.h"
+#include "hearth/etag.h"
+#include "hearth/idempotency.h"
+#include "placements.h"
+
+/* Items per upsert_placements() call: large enough that round trips do not
+ * matter, small enough that one call stays far below the statement timeout. */
+#define PUSH_CHUNK 500
+#define PUSH_REF_MAX_CHARS 64
+/* As for children: under 18, care leavers stay in view up to 25. */
+#define PUSH_MAX_AGE_YEARS 25
+
+static const char *const placement_types[] = {
+	"fostering", "residential", "supported_accommodation", "residential_school", "other", NULL,
+};
+static const char *const placement_provisions[] = { "internal", "external", NULL };
+static const char *const placement_sourcings[] = {
+	"framework", "block", "spot", "dps", "in_house", "other", NULL,
+};
+static const char *const placement_end_reasons[] = {
+	"planned", "breakdown_provider", "breakdown_child", "breakdown_council", "returned_home",
+	"adopted", "independence", "other", NULL,
+};
+static const char *const child_genders[] = { "female", "male", "other", "unknown", NULL };
+static const char *const child_legal_statuses[] = {
+	"s20", "full_care_order", "interim_care_order", "placement_order", "remand", "other", NULL,
+};
+
+#define PENCE(n) { .name = n, .type = HJ_INT, .flags = HJ_NULLABLE, .min = 0, \
+		   .max = 9007199254740991.0, .has_range = 1 }
+#define READONLY(n, t) { .name = n, .type = t, .flags = HJ_READONLY }
+
+static const struct hearth_field_spec push_child_fields[] = {
+	{ .name = "local_ref", .type = HJ_STRING, .flags = HJ_REQUIRED, .min_len = 1, .max_len = 64 },
+	{ .name = "birth_month", .type = HJ_MONTH, .flags = HJ_REQUIRED },
+	{ .name = "gender", .type = HJ_STRING, .flags = HJ_REQUIRED, .enum_values = child_genders },
+	{ .name = "legal_status", .type = HJ_STRING, .flags = HJ_REQUIRED,
+	  .enum_values = child_legal_statuses },
+	{ .name = NULL },
+};
+
+static const struct hearth_field_spec push_contribution_fields[] = {
+	PENCE("social_care_pence"),
+	PENCE("education_pence"),
+	PENCE("health_pence"),
+	{ .name = NULL },
+};
+
+/* The placement resource's writable fields, with `child` instead of child_id. */
+#define PUSH_PLACEMENT_FIELDS \
+	{ .name = "child", .type = HJ_OBJECT, .flags = HJ_REQUIRED, .fields = push_child_fields }, \
+	{ .name = "provider_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "setting_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "placement_type", .type = HJ_STRING, .flags = HJ_REQUIRED, \
+	  .enum_values = placement_types }, \
+	{ .name = "provision", .type = HJ_STRING, .flags = HJ_REQUIRED, \
+	  .enum_values = placement_provisions }, \
+	{ .name = "sourcing", .type = HJ_STRING, .flags = HJ_NULLABLE, \
+	  .enum_values = placement_sourcings }, \
+	{ .name = "contract_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "framework_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "start_date", .type = HJ_DATE, .flags = HJ_REQUIRED }, \
+	{ .name = "end_date", .type = HJ_DATE, .flags = HJ_NULLABLE }, \
+	{ .name = "end_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, \
+	  .enum_values = placement_end_reasons }, \
+	PENCE("weekly_cost_pence"), \
+	{ .name = "contributions", .type = HJ_OBJECT, .flags = HJ_NULLABLE, \
+	  .fields = push_contribution_fields }, \
+	{ .name = "distance_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1, \
+	  .max_len = 500 }, \
+	READONLY("id", HJ_UUID), \
+	READONLY("org_id", HJ_UUID), \
+	READONLY("child_id", HJ_UUID), \
+	READONLY("distance_miles", HJ_NUMBER), \
+	READONLY("is_local", HJ_BOOL), \
+	READONLY("status", HJ_STRING), \
+	READONLY("ipa_status", HJ_STRING), \
+	READONLY("ipa_version", HJ_INT), \
+	READONLY("version", HJ_INT), \
+	READONLY("created_at", HJ_TIMESTAMP), \
+	READONLY("updated_at", HJ_TIMESTAMP)
+
+/* PUT: the reference is the path's; the body may repeat it. */
+static const struct hearth_field_spec put_fields[] = {
+	{ .name = "external_ref", .type = HJ_STRING, .min_len = 1, .max_len = PUSH_REF_MAX_CHARS },
+	PUSH_PLACEMENT_FIELDS,
+	{ .name = NULL },
+};
+
+static const struct hearth_field_spec batch_item_fields[] = {
+	{ .name = "external_ref", .type = HJ_STRING, .flags = HJ_REQUIRED, .min_len = 1,
+	  .max_len = PUSH_REF_MAX_CHARS },
+	PUSH_PLACEMENT_FIELDS,
+	{ .name = NULL },
+};
+
+static const char *text_of(const json_t *obj, const char *name)
+{
+	return json_string_value(json_object_get(obj, name));
+}
+
+/* Months since year 0 of "YYYY-MM" (format already checked), or -1. */
+static long month_index(const char *month)
+{
+	int y, m;
+
+	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2)
+		return -1;
+	return (long)y * 12 + (m - 1);
+}
+
+/* The placement and child rules across fields (the same as the resources').
+ * Dates are validated YYYY-MM-DD, so text order is date order. */
+static int check_push(const json_t *doc, long current_month, struct hearth_problem *p)
+{
+	const char *start = text_of(doc, "start_date"), *end = text_of(doc, "end_date");
+	const char *reason = text_of(doc, "end_reason"), *provision = text_of(doc, "provision");
+	long born = month_index(text_of(json_object_get(doc, "child"), "birth_month"));
+	int rc = 0;
+
+	if (start && end && strcmp(end, start) < 0) {
+		hearth_problem_field(p, "end_date", "must not be before start_date");
+		rc = -1;
+	}
+	if (end && !reason) {
+		hearth_problem_field(p, "end_reason", "is required when end_date is set");
+		rc = -1;
+	} else if (!end && reason) {
+		hearth_problem_field(p, "end_reason", "must be null while the placement has no end_date");
+		rc = -1;
+	}
+	if (provision && strcmp(provision, "external") == 0 && !text_of(doc, "provider_id")) {
+		hearth_problem_field(p, "provider_id", "is required for external provision");
+		rc = -1;
+	}
+	if (born < 0 || current_month < 0)
+		return rc; /* format errors are the validator's */
+	if (born > current_month) {
+		hearth_problem_field(p, "child.birth_month", "must not be in the future");
+		rc = -1;
+	} else if (current_month - born > PUSH_MAX_AGE_YEARS * 12) {
+		hearth_problem_field(p, "child.birth_month", "must be within the last %d years",
+				     PUSH_MAX_AGE_YEARS);
+		rc = -1;
+	}
+	return rc;
+}
+
+static long this_month(void)
+{
+	time_t now = time(NULL);
+	struct tm today;
+
+	if (!gmtime_r(&now, &today))
+		return -1; /* unknown: the birth-month rule is skipped */
+	return (long)(today.tm_year + 1900) * 12 + today.tm_mon;
+}
+
+/* 1-64 characters of UTF-8 without control characters. */
+static int ref_valid(const char *ref)
+{
+	size_t chars = 0;
+
+	if (!ref)
+		return 0;
+	for (const unsigned char *s = (const unsigned char *)ref; *s; s++) {
+		if (*s < 0x20 || *s == 0x7f)
+			return 0;
+		if ((*s & 0xc0) != 0x80)
+			chars++;
+	}
+	return chars >= 1 && chars <= PUSH_REF_MAX_CHARS;
+}
+
+/* A database constraint that names a field of the payload. */
+static const struct {
+	const char *constraint, *field, *message;
+} push_constraints[] = {
+	{ "placements_provider_fkey", "provider_id", "names no provider of this tenant" },
+	{ "placements_setting_fkey", "setting_id", "names no setting of this tenant" },
+	{ "placements_setting_provider_check", "setting_id",
+	  "is not a setting of the placement's provider" },
+	{ "placements_dates_check", "end_date", "must not be before start_date" },
+	{ "placements_end_reason_check", "end_reason", "is required exactly when end_date is set" },
+	{ "placements_external_provider_check", "provider_id", "is required for external provision" },
+};
+
+/* Turn an item's SQLSTATE and constraint into its problem, naming the field. */
+static void explain_item(const char *sqlstate, const char *constraint, struct hearth_problem *p)
+{
+	hearth_problem_clear(p);
+	hearth_db_problem_from_sqlstate(sqlstate, constraint, p);
+	if (strcmp(p->constraint, "placements_no_overlap") == 0) {
+		hearth_problem_set(p, 409, "conflict",
+				   "The child already has a placement whose dates overlap these.");
+		hearth_problem_add_error(p, "start_date", "overlaps another placement of the child");
+		hearth_problem_add_error(p, "end_date", "overlaps another placement of the child");
+		return;
+	}
+	if (strcmp(p->constraint, "children_org_fkey") == 0) {
+		hearth_problem_set(p, 403, "forbidden",
+				   "Your organisation is not an organisation of this tenant.");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(push_constraints) / sizeof(push_constraints[0]); i++) {
+		if (strcmp(p->constraint, push_constraints[i].constraint) == 0) {
+			hearth_problem_clear(p);
+			hearth_problem_field(p, push_constraints[i].field, "%s",
+					     push_constraints[i].message);
+			return;
+		}
+	}
+}
+
+/* ---- PUT and GET by reference ------------------------------------------------ */
+
+/* If-Match against the stored placement (locked until commit). A tag on a
+ * reference that names nothing yet cannot match: 412. */
+static int check_if_match(struct hearth_request *req, struct hearth_tx *tx, const char *ref,
+			  struct hearth_problem *p)
+{
+	long long tags[8], current;
+	size_t n = 0;
+	enum hearth_if_match kind = hearth_if_match_parse(hearth_header(req, "If-Match"), tags, 8, &n);
+	const char *params[1] = { ref };
+	PGresult *res = NULL;
+	int rc = -1;
+
+	if (kind == HEARTH_IF_MATCH_ABSENT)
+		return 0;
+	if (kind == HEARTH_IF_MATCH_INVALID) {
+		hearth_problem_field(p, "If-Match", "must be an entity tag such as \"3\"");
+		return -1;
+	}
+	res = hearth_tx_query(tx, "push_lock", 1, params, p);
+	if (!res)
+		goto out;
+	if (PQntuples(res) != 1) {
+		hearth_problem_set(p, 412, "precondition-failed",
+				   "No placement has this external_ref yet, so If-Match cannot match.");
+		goto out;
+	}
+	current = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	if (!hearth_if_match_ok(kind, tags, n, current)) {
+		hearth_problem_set(p, 412, "precondition-failed",
+				   "The placement has changed (current version %lld); fetch it and try "
+				   "again.", current);
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+void push_put(struct hearth_request *req)
+{
+	struct hearth_problem p;
+	struct hearth_tx *tx = NULL;
+	const char *ref = hearth_path_param(req, "external_ref");
+	const char *body_ref = text_of(req->json, "external_ref");
+	json_t *item = NULL, *items = NULL;
+	char *items_text = NULL, location[128];
+	PGresult *res = NULL, *answer = NULL;
+	int created;
+
+	hearth_problem_clear(&p);
+	if (!ref_valid(ref))
+		hearth_problem_field(&p, "external_ref",
+				     "must be 1 to 64 characters without control characters");
+	else if (body_ref && strcmp(body_ref, ref) != 0)
+		hearth_problem_field(&p, "external_ref", "must equal the reference in the path");
+	if (p.status || hearth_json_validate(req->json, put_fields, HEARTH_VALIDATE_CREATE, &p) != 0 ||
+	    check_push(req->json, this_month(), &p) != 0)
+		goto fail;
+	item = json_copy(req->json);
+	items = json_array();
+	if (!item || !items || json_object_set_new(item, "external_ref", json_string(ref)) != 0 ||
+	    json_array_append(items, item) != 0 || !(items_text = json_dumps(items, JSON_COMPACT))) {
+		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		goto fail;
+	}
+	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0 ||
+	    check_if_match(req, tx, ref, &p) != 0)
+		goto fail;
+	const char *params[5] = { items_text, req->actor.tenant_id, req->actor.org_id, req->method,
+				  req->path };
+	res = hearth_tx_query(tx, "push_upsert", 5, params, &p);
+	if (!res)
+		goto fail;
+	if (PQntuples(res) != 1) {
+		hearth_problem_set(&p, 500, "internal", "The push was not stored.");
+		goto fail;
+	}
+	if (strcmp(PQgetvalue(res, 0, 1), "error") == 0) {
+		explain_item(PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5), &p);
+		goto fail;
+	}
+	const char *answer_params[2] = { PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 1) };
+	answer = hearth_tx_query(tx, "push_answer", 2, answer_params, &p);
+	if (!answer || PQntuples(answer) != 1) {
+		if (answer)
+			hearth_problem_set(&p, 500, "internal", "The stored push could not be read back.");
+		goto fail;
+	}
+	if (hearth_tx_commit(tx, &p) != 0)
+		goto fail;
+	created = strcmp(PQgetvalue(res, 0, 1), "created") == 0;
+	if (created) {
+		snprintf(location, sizeof(location), "/v1/placements/%s", PQgetvalue(res, 0, 2));
+		hearth_set_header(req, "Location", location);
+	}
+	hearth_set_etag(req, strtoll(PQgetvalue(answer, 0, 1), NULL, 10));
+	hearth_respond_json_text(req, created ? 201 : 200, PQgetvalue(answer, 0, 0));
+	goto out;
+fail:
+	hearth_respond_problem(req, &p);
+out:
+	hearth_tx_end(tx);
+	PQclear(res);
+	PQclear(answer);
+	json_decref(item);
+	json_decref(items);
+	free(items_text);
+}
+
+void push_get(struct hearth_request *req)
+{
+	struct hearth_problem p;
+	struct hearth_tx *tx = NULL;
+	const char *ref = hearth_path_param(req, "external_ref");
+	const char *params[1] = { ref };
+	json_t *doc = NULL;
+	PGresult *res = NULL;
+
+	hearth_problem_clear(&p);
+	if (!ref_valid(ref)) {
+		/* A reference that cannot exist names nothing, like an absent one. */
+		hearth_problem_set(&p, 404, "not-found", "No placement has this external_ref.");
+		goto fail;
+	}
+	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
+		goto fail;
+	res = hearth_tx_query(tx, "push_get", 1, params, &p);
+	if (!res)
+		goto fail;
+	doc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	struct hearth_audit_entry audit = { req->method, req->path, "placement",
+					    doc ? text_of(doc, "id") : NULL, doc ? 200 : 404 };
+	if (hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
+		goto fail;
+	if (!doc) {
+		hearth_problem_set(&p, 404, "not-found", "No placement has this external_ref.");
+		goto fail;
+	}
+	hearth_respond_doc(req, 200, PQgetvalue(res, 0, 0));
+	goto out;
+fail:
+	hearth_respond_problem(req, &p);
+out:
+	hearth_tx_end(tx);
+	PQclear(res);
+	json_decref(doc);
+}
+
+/* ---- batch ------------------------------------------------------------------- */
+
+struct push_item {
+	const char *ref;                 /* borrowed from the request body, or NULL */
+	struct hearth_problem *problem;  /* malloc'd when the item failed, else NULL */
+	const char *outcome;             /* static text once stored */
+	char id[37];
+	long long version;
+};
+
+struct push_batch {
+	struct push_item *items;
+	size_t n;
+	size_t *chunk_index;             /* chunk position -> item index */
+};
+
+/* Record a failed item: its problem, with fields renamed "items[i].<field>". */
+static int item_fail(struct push_item *it, size_t index, const struct hearth_problem *src)
+{
+	it->problem = malloc(sizeof(*it->problem));
+	if (!it->problem)
+		return -1;
+	*it->problem = *src;
+	for (size_t e = 0; e < it->problem->n_errors; e++) {
+		char field[sizeof(it->problem->errors[e].field)];
+		snprintf(field, sizeof(field), "items[%zu].%s", index, it->problem->errors[e].field);
+		memcpy(it->problem->errors[e].field, field, sizeof(field));
+	}
+	if (it->problem->n_errors == 0 && it->problem->status == 400) {
+		char field[32];
+		snprintf(field, sizeof(field), "items[%zu]", index);
+		hearth_problem_add_error(it->problem, field, "is invalid");
+	}
+	it->outcome = "error";
+	return 0;
+}
+
+static uint32_t ref_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Validate every item; a later item repeating an earlier external_ref fails
+ * (one reference, one placement: which of the two would win is not obvious). */
+static int validate_items(struct push_batch *b, const json_t *items, struct hearth_problem *p)
+{
+	enum { SLOTS = 32768 }; /* a power of two above twice the item limit */
+	long *slots = malloc(SLOTS * sizeof(*slots));
+	long month = this_month();
+	struct hearth_problem ip;
+
+	if (!slots)
+		return -1;
+	for (size_t s = 0; s < SLOTS; s++)
+		slots[s] = -1;
+	for (size_t i = 0; i < b->n; i++) {
+		const json_t *item = json_array_get(items, i);
+		struct push_item *it = &b->items[i];
+
+		hearth_problem_clear(&ip);
+		it->ref = text_of(item, "external_ref");
+		if (!json_is_object(item))
+			hearth_problem_field(&ip, "", "must be an object");
+		else if (hearth_json_validate(item, batch_item_fields, HEARTH_VALIDATE_CREATE, &ip) == 0 &&
+			 check_push(item, month, &ip) == 0) {
+			uint32_t s = ref_hash(it->ref) & (SLOTS - 1);
+			while (slots[s] >= 0 && strcmp(b->items[slots[s]].ref, it->ref) != 0)
+				s = (s + 1) & (SLOTS - 1);
+			if (slots[s] >= 0)
+				hearth_problem_field(&ip, "external_ref",
+						     "repeats the external_ref of items[%ld]", slots[s]);
+			else
+				slots[s] = (long)i;
+		}
+		if (ip.status && item_fail(it, i, &ip) != 0) {
+			free(slots);
+			hearth_problem_set(p, 503, "unavailable", "The service is short of memory.");
+			return -1;
+		}
+	}
+	free(slots);
+	return 0;
+}
+
+/* "items[3]." with an empty field means the item itself: drop the dot. */
+static void tidy_item_fields(struct push_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct hearth_problem *p = b->items[i].problem;
+		for (size_t e = 0; p && e < p->n_errors; e++) {
+			size_t len = strlen(p->errors[e].field);
+			if (len && p->errors[e].field[len - 1] == '.')
+				p->errors[e].field[len - 1] = '\0';
+		}
+	}
+}
+
+/* Send one chunk (items [from, to) that are still pending) and record results. */
+static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct push_batch *b,
+		       const json_t *items, size_t from, size_t to, struct hearth_problem *p)
+{
+	json_t *chunk = json_array();
+	char *text = NULL;
+	PGresult *res = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (!chunk)
+		goto oom;
+	for (size_t i = from; i < to; i++) {
+		if (b->items[i].problem)
+			continue;
+		if (json_array_append(chunk, json_array_get(items, i)) != 0)
+			goto oom;
+		b->chunk_index[n++] = i;
+	}
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (!(text = json_dumps(chunk, JSON_COMPACT)))
+		goto oom;
+	const char *params[5] = { text, req->actor.tenant_id, req->actor.org_id, req->method,
+				  req->path };
+	res = hearth_tx_query(tx, "push_upsert", 5, params, p);
+	if (!res)
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long ord = strtol(PQgetvalue(res, r, 0), NULL, 10);
+		if (ord < 1 || (size_t)ord > n)
+			continue;
+		size_t i = b->chunk_index[ord - 1];
+		struct push_item *it = &b->items[i];
+		if (strcmp(PQgetvalue(res, r, 1), "error") == 0) {
+			struct hearth_problem ip;
+			explain_item(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5), &ip);
+			if (item_fail(it, i, &ip) != 0)
+				goto oom;
+			continue;
+		}
+		const char *o = PQgetvalue(res, r, 1);
+		it->outcome = strcmp(o, "created") == 0 ? "created"
+			      : strcmp(o, "updated") == 0 ? "updated" : "unchanged";
+		snprintf(it->id, sizeof(it->id), "%s", PQgetvalue(res, r, 2));
+		it->version = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+	}
+	rc = 0;
+	goto out;
+oom:
+	hearth_problem_set(p, 503, "unavailable", "The service is short of memory.");
+out:
+	PQclear(res);
+	free(text);
+	json_decref(chunk);
+	return rc;
+}
+
+/* {"results": [...]} in request order, as text (for the answer and the
+ * idempotency record). NULL when out of memory. */
+static char *results_text(struct hearth_request *req, const struct push_batch *b)
+{
+	json_t *results = json_array(), *root = json_object();
+	char *text = NULL;
+
+	(void)req;
+	if (!results || !root)
+		goto out;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct push_item *it = &b->items[i];
+		json_t *r = json_pack("{s:s?, s:s, s:s?, s:o, s:o}", "external_ref", it->ref,
+				      "outcome", it->outcome ? it->outcome : "error",
+				      "id", it->problem ? NULL : it->id,
+				      "version", it->problem ? json_null() : json_integer(it->version),
+				      "problem", it->problem ? hearth_problem_to_json(it->problem, NULL, NULL)
+							     : json_null());
+		if (!r || json_array_append_new(results, r) != 0)
+			goto out;
+	}
+	if (json_object_set(root, "results", results) == 0)
+		text = json_dumps(root, JSON_COMPACT);
+out:
+	json_decref(results);
+	json_decref(root);
+	return text;
+}
+
+/* The body: {"items": [...]}, at most PUSH_BATCH_MAX_ITEMS. */
+static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
+{
+	const char *key;
+	const json_t *v, *items = json_object_get(body, "items");
+
+	json_object_foreach((json_t *)body, key, v)
+		if (strcmp(key, "items") != 0)
+			hearth_problem_field(p, key, "is not a field of a batch");
+	if (!items)
+		hearth_problem_field(p, "items", "is required");
+	else if (!json_is_array(items))
+		hearth_problem_field(p, "items", "must be an array of push payloads");
+	else if (json_array_size(items) > PUSH_BATCH_MAX_ITEMS)
+		hearth_problem_field(p, "items", "must hold at most %d items, not %zu",
+				     PUSH_BATCH_MAX_ITEMS, json_array_size(items));
+	return p->status ? NULL : items;
+}
+
+void push_batch(struct hearth_request *req)
+{
+	struct hearth_problem p;
+	struct hearth_idem_replay replay = { 0, NULL, NULL };
+	struct hearth_tx *tx = NULL;
+	struct push_batch b = { NULL, 0, NULL };
+	const char *key = hearth_header(req, "Idempotency-Key");
+	const json_t *items;
+	char *text = NULL;
+
+	hearth_problem_clear(&p);
+	if (key && !hearth_idem_key_valid(key))
+		hearth_problem_field(&p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	items = batch_items(req->json, &p);
+	if (!items)
+		goto fail;
+	b.n = json_array_size(items);
+	b.items = calloc(b.n ? b.n : 1, sizeof(*b.items));
+	b.chunk_index = calloc(PUSH_CHUNK, sizeof(*b.chunk_index));
+	if (!b.items || !b.chunk_index) {
+		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		goto fail;
+	}
+	if (validate_items(&b, items, &p) != 0 ||
+	    hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
+		goto fail;
+	if (key) {
+		switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len,
+					  &replay, &p)) {
+		case HEARTH_IDEM_NEW:
+			break;
+		case HEARTH_IDEM_REPLAY:
+			hearth_set_header(req, "Idempotent-Replayed", "true");
+			hearth_respond_json_text(req, replay.status, replay.body);
+			goto out;
+		case HEARTH_IDEM_MISMATCH:
+		case HEARTH_IDEM_ERROR:
+			goto fail;
+		}
+	}
+	for (size_t from = 0; from < b.n; from += PUSH_CHUNK)
+		if (store_chunk(req, tx, &b, items, from, b.n - from < PUSH_CHUNK ? b.n : from + PUSH_CHUNK,
+				&p) != 0)
+			goto fail;
+	tidy_item_fields(&b);
+	if (!(text = results_text(req, &b))) {
+		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		goto fail;
+	}
+	/* The request's own row; the items' rows come from upsert_placements(). */
+	struct hearth_audit_entry audit = { req->method, req->path, "placement", NULL, 200 };
+	if (hearth_audit_queue(tx, &audit, &p) != 0 ||
+	    (key && hearth_idem_store(tx, key, 200, NULL, text, &p) != 0) ||
+	    hearth_tx_commit(tx, &p) != 0)
+		goto fail;
+	hearth_respond_json_text(req, 200, text);
+	goto out;
+fail:
+	hearth_respond_problem(req, &p);
+out:
+	hearth_tx_end(tx);
+	hearth_idem_replay_release(&replay);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.items[i].problem);
+	free(b.items);
+	free(b.chunk_index);
+	free(text);
+}

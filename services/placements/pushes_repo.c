@@ -1,0 +1,30 @@
+/*
+ * pushes_repo.c - the SQL of council pushes by reference and in batches.
+ * The upsert itself is upsert_placements() (migration 003); row-level security
+ * keeps every statement to the caller's organisation, and the explicit org_id
+ * predicate keeps a provider organisation (which may read placements of many
+ * councils) from matching another council's reference.
+ */
+#include "placements.h"
+
+const struct hearth_stmt_def push_stmts[] = {
+	/* $1 JSON array of validated payloads (each with external_ref), $2 tenant,
+	 * $3 org, $4/$5 method and path for the audit rows. */
+	{ "push_upsert",
+	  "SELECT item_ord, item_outcome, item_id, item_version, item_sqlstate, item_constraint "
+	  "FROM upsert_placements($1::jsonb, $2::uuid, $3::uuid, $4, $5)", 5 },
+	{ "push_get",
+	  "SELECT placement_doc(p) FROM placements p "
+	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1", 1 },
+	/* The version If-Match is checked against, locked until the push commits. */
+	{ "push_lock",
+	  "SELECT p.version FROM placements p "
+	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1 FOR UPDATE", 1 },
+	/* The PUT answer: {outcome, placement, child}, and the version for the ETag. */
+	{ "push_answer",
+	  "SELECT jsonb_build_object('outcome', $2::text, 'placement', placement_doc(p), "
+	  "  'child', child_doc(c)), p.version "
+	  "FROM placements p JOIN children c ON c.tenant_id = p.tenant_id AND c.id = p.child_id "
+	  "WHERE p.id = $1::uuid", 2 },
+	{ NULL, NULL, 0 },
+};

@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# Placements benchmarks (run by tests/bench/run.sh, or alone): start a
+# throwaway stack with the local runner, load one tenant of 150 councils with
+# 500,000 children and 1,000,000 placements directly in SQL, and measure:
+#   1. POST /v1/placements/batch with 10,000 items through the gateway: the
+#      first push (all created) and the same push again (all unchanged), rows/s;
+#   2. GET /v1/reports/sufficiency p50 for one council and for the whole tenant
+#      (consortium token), when the endpoint exists;
+#   3. a filtered list page (/v1/placements?status=active&limit=50), p50/p99;
+#   4. authenticated GET /v1/placements/{id} requests/s at 64 connections, and
+#      its ratio to pgbench running the same read as hearth_placements.
+# Prints figures; never fails on absolute times, only when the stack cannot
+# start or a run answers errors (then its figures would lie).
+#
+# Settings: HEARTH_BENCH_PLACEMENTS_DIR [build/bench-placements],
+# HEARTH_BENCH_DURATION [10] s per wrk run, HEARTH_BENCH_CONNECTIONS [64],
+# HEARTH_BENCH_THREADS [2], HEARTH_BENCH_CHILDREN [500000] (two placements each).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+# shellcheck source=deploy/local/lib.sh
+source deploy/local/lib.sh
+
+export HEARTH_RUN_DIR=${HEARTH_BENCH_PLACEMENTS_DIR:-$root/build/bench-placements}
+duration=${HEARTH_BENCH_DURATION:-10}
+conns=${HEARTH_BENCH_CONNECTIONS:-64}
+threads=${HEARTH_BENCH_THREADS:-2}
+n_children=${HEARTH_BENCH_CHILDREN:-500000}
+n_councils=150
+lua=$root/tests/bench/request.lua
+pgbin=${HEARTH_PG_BIN:-/usr/lib/postgresql/15/bin}
+# Bench rows have ids <prefix><12 hex digits of n>, so wrk and pgbench can name
+# any of them without a lookup table. Child m (1..n_children) belongs to council
+# (m-1)/per_council+1 and has placements 2m-1 (ended) and 2m (active for three
+# children in five), so council 1 owns placements 1..2*per_council.
+tenant=00000000-0000-4000-b000-00000000be11
+consortium=00000000-0000-4000-b000-00000000be12
+org_prefix=00000000-0000-4000-b001-
+provider_prefix=00000000-0000-4000-b002-
+setting_prefix=00000000-0000-4000-b003-
+child_prefix=00000000-0000-4000-b004-
+placement_prefix=00000000-0000-4000-b005-
+per_council=$(((n_children + n_councils - 1) / n_councils))
+council1=${org_prefix}000000000001
+
+command -v wrk >/dev/null || { echo "bench: wrk not found (make deps)" >&2; exit 1; }
+[ -x "$pgbin/pgbench" ] || { echo "bench: pgbench not found in $pgbin" >&2; exit 1; }
+
+stop_stack() {
+	deploy/local/stop.sh >/dev/null 2>&1 || true
+}
+export HEARTH_SERVICES_FILE=$HEARTH_RUN_DIR.services
+grep -E '^(providers|placements) ' deploy/services.txt >"$HEARTH_SERVICES_FILE"
+stop_stack
+rm -rf "$HEARTH_RUN_DIR"
+mkdir -p "$HEARTH_RUN_DIR"
+on_exit() {
+	local rc=$?
+	stop_stack
+	rm -f "$HEARTH_SERVICES_FILE"
+	exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+hearth_env_init
+HEARTH_GATEWAY_PORT=$(hearth_free_port)
+HEARTH_PG_PORT=$(hearth_free_port)
+export HEARTH_GATEWAY_PORT HEARTH_PG_PORT
+while read -r name _port; do
+	export "HEARTH_PORT_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')=$(hearth_free_port)"
+done < <(hearth_services)
+export HEARTH_RATE_LIMIT_RPS=0
+
+echo "bench: starting a stack in $HEARTH_RUN_DIR"
+if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then
+	cat "$HEARTH_RUN_DIR/run.log" >&2
+	exit 1
+fi
+# shellcheck disable=SC1091
+source "$HEARTH_RUN_DIR/stack.env"
+gateway=http://127.0.0.1:$HEARTH_GATEWAY_PORT
+admin_psql() { "$pgbin/psql" -d "$HEARTH_ADMIN_DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 "$@"; }
+
+# ---- data ----------------------------------------------------------------------
+echo "bench: loading $n_councils councils, $n_children children, $((2 * n_children)) placements"
+load_start=$(date +%s.%N)
+hearth_ctl tenant create --name "Bench placements consortium" --slug bench-placements \
+	--id "$tenant" >/dev/null
+admin_psql <<SQL
+-- Councils around south Wales, each with a centre and a local radius.
+INSERT INTO providers.organisations (id, tenant_id, kind, name, code, centre_lat, centre_lon,
+    local_radius_miles)
+SELECT ('$org_prefix' || lpad(to_hex(c), 12, '0'))::uuid, '$tenant', 'local_authority',
+       format('Bench Council %s', c), format('BENCH%s', lpad(c::text, 4, '0')),
+       51.2 + (c % 15) * 0.08, -4.2 + (c / 15) * 0.15, 15 + c % 10
+FROM generate_series(1, $n_councils) AS c;
+INSERT INTO providers.organisations (id, tenant_id, kind, name, code)
+VALUES ('$consortium', '$tenant', 'consortium', 'Bench Consortium Team', 'BENCHCONS');
+-- 60 providers with 5 settings each, spread over the same area.
+INSERT INTO providers.providers (id, tenant_id, name, provider_types, ownership)
+SELECT ('$provider_prefix' || lpad(to_hex(v), 12, '0'))::uuid, '$tenant',
+       format('Bench Care %s', v), ARRAY['childrens_home', 'fostering_agency'], 'private'
+FROM generate_series(1, 60) AS v;
+INSERT INTO providers.settings (id, tenant_id, provider_id, name, regulator, urn, setting_type,
+    registered_places, location_lat, location_lon)
+SELECT ('$setting_prefix' || lpad(to_hex(s), 12, '0'))::uuid, '$tenant',
+       ('$provider_prefix' || lpad(to_hex((s - 1) / 5 + 1), 12, '0'))::uuid,
+       format('Bench Home %s', s), 'ciw', format('BENCH-%s', s),
+       CASE WHEN s % 5 = 0 THEN 'fostering_service' ELSE 'childrens_home' END, 6,
+       51.1 + (s % 20) * 0.06, -4.4 + (s / 20) * 0.12
+FROM generate_series(1, 300) AS s;
+
+-- Bulk load: row triggers off (the placement-started events and the
+-- foreign-key checks; the generated rows are consistent by construction).
+-- The exclusion and unique constraints still hold.
+SET session_replication_role = replica;
+INSERT INTO placements.children (id, tenant_id, org_id, local_ref, birth_month, gender,
+    legal_status, created_at)
+SELECT ('$child_prefix' || lpad(to_hex(m), 12, '0'))::uuid, '$tenant',
+       ('$org_prefix' || lpad(to_hex((m - 1) / $per_council + 1), 12, '0'))::uuid,
+       format('BC%s', m), make_date(2006 + m % 17, 1 + m % 12, 1),
+       (ARRAY['female', 'male', 'other', 'unknown'])[1 + m % 4],
+       (ARRAY['s20', 'full_care_order', 'interim_care_order', 'placement_order', 'remand',
+              'other'])[1 + m % 6],
+       now() - make_interval(secs => $n_children - m)
+FROM generate_series(1, $n_children) AS m;
+-- The no-overlap rule is rebuilt after the load as (child_id, dates): the same
+-- rule, since a child id belongs to one tenant and organisation. The shipped
+-- form leads with tenant and organisation, which hardly vary: its GiST index
+-- degenerates, and building it over a million rows takes longer than this
+-- whole benchmark (checked row by row, so do single inserts into it).
+ALTER TABLE placements.placements DROP CONSTRAINT placements_no_overlap;
+-- Placement 2m-1 ended; placement 2m started the day after, still active for
+-- three children in five. Two in three are external, at a setting of its provider.
+INSERT INTO placements.placements (id, tenant_id, org_id, child_id, external_ref, provider_id,
+    setting_id, placement_type, provision, sourcing, start_date, end_date, end_reason,
+    weekly_cost_pence, created_at)
+SELECT ('$placement_prefix' || lpad(to_hex(2 * m - 1 + k), 12, '0'))::uuid, '$tenant',
+       ('$org_prefix' || lpad(to_hex((m - 1) / $per_council + 1), 12, '0'))::uuid,
+       ('$child_prefix' || lpad(to_hex(m), 12, '0'))::uuid,
+       format('BP%s', 2 * m - 1 + k),
+       CASE WHEN (m + k) % 3 <> 0 THEN ('$provider_prefix' || lpad(to_hex(s / 5 + 1), 12, '0'))::uuid END,
+       CASE WHEN (m + k) % 3 <> 0 THEN ('$setting_prefix' || lpad(to_hex(s + 1), 12, '0'))::uuid END,
+       (ARRAY['fostering', 'residential', 'supported_accommodation', 'residential_school',
+              'other'])[1 + (m + k) % 5],
+       CASE WHEN (m + k) % 3 <> 0 THEN 'external' ELSE 'internal' END,
+       CASE WHEN (m + k) % 3 <> 0 THEN 'spot' ELSE 'in_house' END,
+       d.start_date, d.end_date, CASE WHEN d.end_date IS NOT NULL THEN 'planned' END,
+       30000 + (m % 50) * 10000,
+       now() - make_interval(secs => 2 * ($n_children - m) + 1 - k)
+FROM generate_series(1, $n_children) AS m
+CROSS JOIN generate_series(0, 1) AS k
+CROSS JOIN LATERAL (SELECT (m * 7 + k * 3) % 300 AS s) AS pick
+CROSS JOIN LATERAL (SELECT
+       CASE k WHEN 0 THEN date '2016-01-01' + (m % 2500) ELSE date '2016-01-01' + (m % 2500) + 400 END
+           AS start_date,
+       CASE WHEN k = 0 THEN date '2016-01-01' + (m % 2500) + 399
+            WHEN m % 5 < 3 THEN NULL
+            ELSE date '2016-01-01' + (m % 2500) + 400 + 200 + m % 300 END AS end_date) AS d;
+SET session_replication_role = origin;
+SET maintenance_work_mem = '1GB';
+ALTER TABLE placements.placements ADD CONSTRAINT placements_no_overlap EXCLUDE USING gist (
+    child_id WITH =, daterange(start_date, end_date, '[]') WITH &&) WITH (buffering = off);
+ANALYZE providers.organisations, providers.providers, providers.settings;
+ANALYZE placements.children, placements.placements;
+SQL
+load_s=$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+echo "bench: loaded in ${load_s} s (placements_no_overlap rebuilt as (child_id, dates))"
+
+council_token=$(hearth_ctl token --tenant "$tenant" --org "$council1" --roles integration \
+	--sub bench --ttl 3600)
+consortium_token=$(hearth_ctl token --tenant "$tenant" --org "$consortium" --roles viewer \
+	--sub bench --ttl 3600)
+probe=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $council_token" \
+	"$gateway/v1/placements/${placement_prefix}000000000001")
+[ "$probe" = 200 ] || { echo "bench: probe GET /v1/placements/{id} answered $probe" >&2; exit 1; }
+
+# ---- 1. batch pushes -------------------------------------------------------------
+python3 - "$HEARTH_RUN_DIR/batch.json" "$setting_prefix" "$provider_prefix" <<'PY'
+import json, sys
+out, setting_prefix, provider_prefix = sys.argv[1:4]
+items = []
+for i in range(10000):
+    item = {"external_ref": f"PUSH-{i}",
+            "child": {"local_ref": f"PUSHC-{i}", "birth_month": f"{2008 + i % 10}-{1 + i % 12:02d}",
+                      "gender": ("female", "male", "other", "unknown")[i % 4],
+                      "legal_status": "full_care_order"},
+            "placement_type": "fostering", "provision": "internal", "sourcing": "in_house",
+            "start_date": f"{2018 + i % 8}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "weekly_cost_pence": 40000 + i}
+    if i % 2:
+        s = 1 + i % 300
+        item.update(provision="external", placement_type="residential", sourcing="spot",
+                    provider_id=f"{provider_prefix}{(s - 1) // 5 + 1:012x}",
+                    setting_id=f"{setting_prefix}{s:012x}")
+    items.append(item)
+json.dump({"items": items}, open(out, "w"))
+PY
+# push <label>: POST the batch, check every result has the expected outcome.
+push() {
+	local label=$1 expect=$2 out code secs
+	out=$(curl -s -o "$HEARTH_RUN_DIR/batch-$label.json" -w '%{http_code} %{time_total}' \
+		-X POST -H "Authorization: Bearer $council_token" -H 'Content-Type: application/json' \
+		--data-binary "@$HEARTH_RUN_DIR/batch.json" "$gateway/v1/placements/batch")
+	read -r code secs <<<"$out"
+	python3 - "$HEARTH_RUN_DIR/batch-$label.json" "$expect" "$code" <<'PY' || exit 1
+import collections, json, sys
+path, expect, code = sys.argv[1:4]
+body = json.load(open(path))
+seen = collections.Counter(r["outcome"] for r in body.get("results", []))
+if code != "200" or seen != {expect: 10000}:
+    sys.exit(f"bench: batch answered {code} with {dict(seen) or body}")
+PY
+	echo "$secs"
+}
+echo "bench: POST /v1/placements/batch, 10,000 items, first push"
+batch_first=$(push first created)
+echo "bench: the same batch again"
+batch_again=$(push again unchanged)
+rate() { awk -v s="$1" 'BEGIN { printf "%.0f", 10000 / s }'; }
+
+# ---- 2. sufficiency report -------------------------------------------------------
+# p50 of 11 sequential requests; "" when the endpoint does not exist.
+report_p50() {
+	local token=$1 url="$gateway/v1/reports/sufficiency?as_at=2024-06-30" times=() i out code t
+	for i in $(seq 1 11); do
+		out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" "$url")
+		read -r code t <<<"$out"
+		[ "$code" = 200 ] || { echo "status $code"; return; }
+		times+=("$t")
+	done
+	printf '%s\n' "${times[@]}" | sort -n | awk 'NR == 6 { printf "%.1f", $1 * 1000 }'
+}
+suff_council=$(report_p50 "$council_token")
+suff_tenant=$(report_p50 "$consortium_token")
+
+# ---- 3./4. lists and reads with wrk, and pgbench -----------------------------------
+declare -A rps p50 p99 failed
+run_wrk() {
+	local label=$1 path=$2 count=$3 out line
+	echo "bench: $label"
+	out=$(BENCH_TOKEN=$council_token BENCH_PATH=$path BENCH_ID_PREFIX=$placement_prefix \
+		BENCH_ID_COUNT=$count wrk -t "$threads" -c "$conns" -d "${duration}s" --latency \
+		-s "$lua" "$gateway")
+	line=$(printf '%s\n' "$out" | grep '^BENCH ')
+	rps[$label]=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$line")
+	p50[$label]=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+	p99[$label]=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+	failed[$label]=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+}
+run_wrk list "/v1/placements?status=active&limit=50" 0
+run_wrk get /v1/placements/ $((2 * per_council))
+
+echo "bench: pgbench, the same read as hearth_placements ($conns clients, -j 2)"
+cat >"$HEARTH_RUN_DIR/placement_get.sql" <<SQL
+\\set n random(1, $((2 * per_council)))
+\\startpipeline
+BEGIN;
+SELECT set_config('hearth.tenant_id', '$tenant', true), set_config('hearth.org_id', '$council1', true), set_config('hearth.sub', 'bench', true), set_config('hearth.roles', 'integration', true), set_config('hearth.request_id', 'bench', true);
+SELECT placement_doc(p) FROM placements p WHERE p.id = ('$placement_prefix' || lpad(to_hex(:n::int), 12, '0'))::uuid;
+COMMIT;
+\\endpipeline
+SQL
+service_url=$(hearth_service_url placements)
+pg_out=$(PGOPTIONS="-c search_path=placements,hearth,public" "$pgbin/pgbench" -n -M prepared \
+	-c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/placement_get.sql" "$service_url" 2>&1) || {
+	printf '%s\n' "$pg_out" >&2
+	exit 1
+}
+pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+
+# ---- report --------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+echo
+echo "Hearth placements benchmarks: $(nproc) CPUs; $n_councils councils, $n_children children,"
+echo "$((2 * n_children)) placements loaded in ${load_s} s; wrk ${duration} s, $conns connections"
+printf '%-52s %s\n' "batch 10,000 items, first push (all created)" \
+	"${batch_first} s, $(rate "$batch_first") rows/s"
+printf '%-52s %s\n' "batch 10,000 items, re-push (all unchanged)" \
+	"${batch_again} s, $(rate "$batch_again") rows/s"
+for scope in council tenant; do
+	v=$([ "$scope" = council ] && echo "$suff_council" || echo "$suff_tenant")
+	if [[ "$v" == status* ]]; then
+		printf '%-52s %s\n' "sufficiency report, one $scope" "skipped: the endpoint answered ${v#status }"
+	else
+		printf '%-52s %s\n' "sufficiency report, one $scope, p50" "$v ms"
+	fi
+done
+printf '%-52s %s\n' "list ?status=active&limit=50, p50 / p99" \
+	"${p50[list]} ms / ${p99[list]} ms (${rps[list]} requests/s)"
+printf '%-52s %s\n' "GET /v1/placements/{id}, gateway" \
+	"${rps[get]} requests/s (p50 ${p50[get]} ms, p99 ${p99[get]} ms)"
+printf '%-52s %s\n' "pgbench, same read (transactions/s)" "$pg_tps"
+printf '%-52s %s\n' "GET placement, gateway / pgbench" "$(ratio "${rps[get]}" "$pg_tps")"
+for label in list get; do
+	if [ "${failed[$label]:-0}" != 0 ]; then
+		echo "bench: \"$label\" had ${failed[$label]} failed requests; its figures are not valid" >&2
+		exit 1
+	fi
+done
