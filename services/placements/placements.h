@@ -12,6 +12,65 @@
 extern const struct hearth_route placements_routes[];
 extern const struct hearth_stmt_def *const placements_statements[];
 
+/* placement_rules.c: the vocabulary and the rules shared by the resources
+ * and the council pushes. */
+extern const char *const placement_types[];
+extern const char *const placement_provisions[];
+extern const char *const placement_sourcings[];
+extern const char *const placement_end_reasons[];
+extern const char *const child_genders[];
+extern const char *const child_legal_statuses[];
+extern const struct hearth_field_spec child_fields[];
+extern const struct hearth_field_spec placement_contribution_fields[];
+
+#define PLACEMENT_PENCE(n) { .name = n, .type = HJ_INT, .flags = HJ_NULLABLE, .min = 0, \
+			     .max = 9007199254740991.0, .has_range = 1 }
+#define PLACEMENT_READONLY(n, t) { .name = n, .type = t, .flags = HJ_READONLY }
+
+/* The writable fields of a placement but for how it names its child (child_id
+ * on the resource, a `child` object in a push) and external_ref, followed by
+ * the read-only ones. For use inside a field-spec table initialiser. */
+#define PLACEMENT_FIELDS_COMMON \
+	{ .name = "provider_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "setting_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "placement_type", .type = HJ_STRING, .flags = HJ_REQUIRED, \
+	  .enum_values = placement_types }, \
+	{ .name = "provision", .type = HJ_STRING, .flags = HJ_REQUIRED, \
+	  .enum_values = placement_provisions }, \
+	{ .name = "sourcing", .type = HJ_STRING, .flags = HJ_NULLABLE, \
+	  .enum_values = placement_sourcings }, \
+	{ .name = "contract_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "framework_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
+	{ .name = "start_date", .type = HJ_DATE, .flags = HJ_REQUIRED }, \
+	{ .name = "end_date", .type = HJ_DATE, .flags = HJ_NULLABLE }, \
+	{ .name = "end_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, \
+	  .enum_values = placement_end_reasons }, \
+	PLACEMENT_PENCE("weekly_cost_pence"), \
+	{ .name = "contributions", .type = HJ_OBJECT, .flags = HJ_NULLABLE, \
+	  .fields = placement_contribution_fields }, \
+	{ .name = "distance_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1, \
+	  .max_len = 500 }, \
+	PLACEMENT_READONLY("id", HJ_UUID), \
+	PLACEMENT_READONLY("org_id", HJ_UUID), \
+	PLACEMENT_READONLY("distance_miles", HJ_NUMBER), \
+	PLACEMENT_READONLY("is_local", HJ_BOOL), \
+	PLACEMENT_READONLY("status", HJ_STRING), \
+	PLACEMENT_READONLY("ipa_status", HJ_STRING), \
+	PLACEMENT_READONLY("ipa_version", HJ_INT), \
+	PLACEMENT_READONLY("version", HJ_INT), \
+	PLACEMENT_READONLY("created_at", HJ_TIMESTAMP), \
+	PLACEMENT_READONLY("updated_at", HJ_TIMESTAMP)
+
+/* birth_month of `child` not in the future nor over 25 years ago; the error
+ * names `field`. 0, or -1 with the field error on p. */
+int child_check_birth_month(const json_t *child, const char *field, struct hearth_problem *p);
+/* end_date not before start_date, end_reason exactly with end_date, a provider
+ * for external provision. 0, or -1 with every field error on p. */
+int placement_check_rules(const json_t *doc, struct hearth_problem *p);
+/* Turn a placement or child constraint violation (p->constraint) into the
+ * problem naming its field. 1 when it was one of theirs, else 0 (p untouched). */
+int placement_explain_constraint(struct hearth_problem *p);
+
 /* == children, placements, ipas == */
 extern const struct hearth_resource child_resource;
 extern const struct hearth_resource placement_resource;

@@ -9,61 +9,12 @@
 
 #include "placements.h"
 
-static const char *const placement_types[] = {
-	"fostering", "residential", "supported_accommodation", "residential_school", "other", NULL,
-};
-static const char *const placement_provisions[] = { "internal", "external", NULL };
-static const char *const placement_sourcings[] = {
-	"framework", "block", "spot", "dps", "in_house", "other", NULL,
-};
-static const char *const placement_end_reasons[] = {
-	"planned", "breakdown_provider", "breakdown_child", "breakdown_council", "returned_home",
-	"adopted", "independence", "other", NULL,
-};
 static const char *const placement_statuses[] = { "active", "ended", NULL };
-
-#define PENCE(n) { .name = n, .type = HJ_INT, .flags = HJ_NULLABLE, .min = 0, \
-		   .max = 9007199254740991.0, .has_range = 1 }
-#define READONLY(n, t) { .name = n, .type = t, .flags = HJ_READONLY }
-
-static const struct hearth_field_spec contribution_fields[] = {
-	PENCE("social_care_pence"),
-	PENCE("education_pence"),
-	PENCE("health_pence"),
-	{ .name = NULL },
-};
 
 static const struct hearth_field_spec placement_fields[] = {
 	{ .name = "child_id", .type = HJ_UUID, .flags = HJ_REQUIRED },
 	{ .name = "external_ref", .type = HJ_STRING, .min_len = 1, .max_len = 64 },
-	{ .name = "provider_id", .type = HJ_UUID, .flags = HJ_NULLABLE },
-	{ .name = "setting_id", .type = HJ_UUID, .flags = HJ_NULLABLE },
-	{ .name = "placement_type", .type = HJ_STRING, .flags = HJ_REQUIRED,
-	  .enum_values = placement_types },
-	{ .name = "provision", .type = HJ_STRING, .flags = HJ_REQUIRED,
-	  .enum_values = placement_provisions },
-	{ .name = "sourcing", .type = HJ_STRING, .flags = HJ_NULLABLE, .enum_values = placement_sourcings },
-	{ .name = "contract_id", .type = HJ_UUID, .flags = HJ_NULLABLE },
-	{ .name = "framework_id", .type = HJ_UUID, .flags = HJ_NULLABLE },
-	{ .name = "start_date", .type = HJ_DATE, .flags = HJ_REQUIRED },
-	{ .name = "end_date", .type = HJ_DATE, .flags = HJ_NULLABLE },
-	{ .name = "end_reason", .type = HJ_STRING, .flags = HJ_NULLABLE,
-	  .enum_values = placement_end_reasons },
-	PENCE("weekly_cost_pence"),
-	{ .name = "contributions", .type = HJ_OBJECT, .flags = HJ_NULLABLE,
-	  .fields = contribution_fields },
-	{ .name = "distance_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1,
-	  .max_len = 500 },
-	READONLY("id", HJ_UUID),
-	READONLY("org_id", HJ_UUID),
-	READONLY("distance_miles", HJ_NUMBER),
-	READONLY("is_local", HJ_BOOL),
-	READONLY("status", HJ_STRING),
-	READONLY("ipa_status", HJ_STRING),
-	READONLY("ipa_version", HJ_INT),
-	READONLY("version", HJ_INT),
-	READONLY("created_at", HJ_TIMESTAMP),
-	READONLY("updated_at", HJ_TIMESTAMP),
+	PLACEMENT_FIELDS_COMMON,
 	{ .name = NULL },
 };
 
@@ -72,30 +23,10 @@ static const char *field_text(const json_t *doc, const char *name)
 	return json_string_value(json_object_get(doc, name));
 }
 
-/* Dates are YYYY-MM-DD (validated), so text order is date order. */
 static int check_placement(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
 {
-	const char *start = field_text(doc, "start_date"), *end = field_text(doc, "end_date");
-	const char *reason = field_text(doc, "end_reason"), *provision = field_text(doc, "provision");
-	int rc = 0;
-
 	(void)req;
-	if (start && end && strcmp(end, start) < 0) {
-		hearth_problem_field(p, "end_date", "must not be before start_date");
-		rc = -1;
-	}
-	if (end && !reason) {
-		hearth_problem_field(p, "end_reason", "is required when end_date is set");
-		rc = -1;
-	} else if (!end && reason) {
-		hearth_problem_field(p, "end_reason", "must be null while the placement has no end_date");
-		rc = -1;
-	}
-	if (provision && strcmp(provision, "external") == 0 && !field_text(doc, "provider_id")) {
-		hearth_problem_field(p, "provider_id", "is required for external provision");
-		rc = -1;
-	}
-	return rc;
+	return placement_check_rules(doc, p);
 }
 
 /* The overlapping placement of the same child, named in the problem so the
@@ -110,33 +41,16 @@ static void explain_overlap(struct hearth_request *req, const json_t *doc, struc
 	};
 	PGresult *res;
 
+	placement_explain_constraint(p);
 	hearth_problem_clear(&ignored);
-	hearth_problem_set(p, 409, "conflict",
-			   "The child already has a placement whose dates overlap these.");
 	res = hearth_db_read_one(req->db, &req->actor, "placement_overlapping", 4, params, &ignored);
 	if (res && PQntuples(res) == 1)
-		hearth_problem_set(p, 409, "conflict",
-				   "The child already has placement %s (from %s to %s) overlapping "
-				   "these dates.", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-				   PQgetisnull(res, 0, 2) ? "no end date" : PQgetvalue(res, 0, 2));
+		snprintf(p->detail, sizeof(p->detail),
+			 "The child already has placement %s (from %s to %s) overlapping these dates.",
+			 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+			 PQgetisnull(res, 0, 2) ? "no end date" : PQgetvalue(res, 0, 2));
 	PQclear(res);
-	hearth_problem_add_error(p, "start_date", "overlaps another placement of the child");
-	hearth_problem_add_error(p, "end_date", "overlaps another placement of the child");
 }
-
-/* A database constraint names a field: turn it into the field error. */
-static const struct {
-	const char *constraint, *field, *message;
-} field_constraints[] = {
-	{ "placements_child_fkey", "child_id", "names no child of your organisation" },
-	{ "placements_provider_fkey", "provider_id", "names no provider of this tenant" },
-	{ "placements_setting_fkey", "setting_id", "names no setting of this tenant" },
-	{ "placements_setting_provider_check", "setting_id",
-	  "is not a setting of the placement's provider" },
-	{ "placements_dates_check", "end_date", "must not be before start_date" },
-	{ "placements_end_reason_required", "end_reason", "is required exactly when end_date is set" },
-	{ "placements_external_provider_check", "provider_id", "is required for external provision" },
-};
 
 static void explain_placement(struct hearth_request *req, const json_t *doc,
 			      struct hearth_problem *p)
@@ -152,14 +66,7 @@ static void explain_placement(struct hearth_request *req, const json_t *doc,
 		hearth_problem_add_error(p, "external_ref", "is already used in your organisation");
 		return;
 	}
-	for (size_t i = 0; i < sizeof(field_constraints) / sizeof(field_constraints[0]); i++) {
-		if (strcmp(p->constraint, field_constraints[i].constraint) == 0) {
-			hearth_problem_clear(p);
-			hearth_problem_field(p, field_constraints[i].field, "%s",
-					     field_constraints[i].message);
-			return;
-		}
-	}
+	placement_explain_constraint(p);
 }
 
 static const struct hearth_filter placement_filters[] = {

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hearth/audit.h"
 #include "hearth/etag.h"
@@ -34,78 +33,11 @@
  * matter, small enough that one call stays far below the statement timeout. */
 #define PUSH_CHUNK 500
 #define PUSH_REF_MAX_CHARS 64
-/* As for children: under 18, care leavers stay in view up to 25. */
-#define PUSH_MAX_AGE_YEARS 25
-
-static const char *const placement_types[] = {
-	"fostering", "residential", "supported_accommodation", "residential_school", "other", NULL,
-};
-static const char *const placement_provisions[] = { "internal", "external", NULL };
-static const char *const placement_sourcings[] = {
-	"framework", "block", "spot", "dps", "in_house", "other", NULL,
-};
-static const char *const placement_end_reasons[] = {
-	"planned", "breakdown_provider", "breakdown_child", "breakdown_council", "returned_home",
-	"adopted", "independence", "other", NULL,
-};
-static const char *const child_genders[] = { "female", "male", "other", "unknown", NULL };
-static const char *const child_legal_statuses[] = {
-	"s20", "full_care_order", "interim_care_order", "placement_order", "remand", "other", NULL,
-};
-
-#define PENCE(n) { .name = n, .type = HJ_INT, .flags = HJ_NULLABLE, .min = 0, \
-		   .max = 9007199254740991.0, .has_range = 1 }
-#define READONLY(n, t) { .name = n, .type = t, .flags = HJ_READONLY }
-
-static const struct hearth_field_spec push_child_fields[] = {
-	{ .name = "local_ref", .type = HJ_STRING, .flags = HJ_REQUIRED, .min_len = 1, .max_len = 64 },
-	{ .name = "birth_month", .type = HJ_MONTH, .flags = HJ_REQUIRED },
-	{ .name = "gender", .type = HJ_STRING, .flags = HJ_REQUIRED, .enum_values = child_genders },
-	{ .name = "legal_status", .type = HJ_STRING, .flags = HJ_REQUIRED,
-	  .enum_values = child_legal_statuses },
-	{ .name = NULL },
-};
-
-static const struct hearth_field_spec push_contribution_fields[] = {
-	PENCE("social_care_pence"),
-	PENCE("education_pence"),
-	PENCE("health_pence"),
-	{ .name = NULL },
-};
-
-/* The placement resource's writable fields, with `child` instead of child_id. */
+/* A push names its child by a `child` object instead of child_id. */
 #define PUSH_PLACEMENT_FIELDS \
-	{ .name = "child", .type = HJ_OBJECT, .flags = HJ_REQUIRED, .fields = push_child_fields }, \
-	{ .name = "provider_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
-	{ .name = "setting_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
-	{ .name = "placement_type", .type = HJ_STRING, .flags = HJ_REQUIRED, \
-	  .enum_values = placement_types }, \
-	{ .name = "provision", .type = HJ_STRING, .flags = HJ_REQUIRED, \
-	  .enum_values = placement_provisions }, \
-	{ .name = "sourcing", .type = HJ_STRING, .flags = HJ_NULLABLE, \
-	  .enum_values = placement_sourcings }, \
-	{ .name = "contract_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
-	{ .name = "framework_id", .type = HJ_UUID, .flags = HJ_NULLABLE }, \
-	{ .name = "start_date", .type = HJ_DATE, .flags = HJ_REQUIRED }, \
-	{ .name = "end_date", .type = HJ_DATE, .flags = HJ_NULLABLE }, \
-	{ .name = "end_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, \
-	  .enum_values = placement_end_reasons }, \
-	PENCE("weekly_cost_pence"), \
-	{ .name = "contributions", .type = HJ_OBJECT, .flags = HJ_NULLABLE, \
-	  .fields = push_contribution_fields }, \
-	{ .name = "distance_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1, \
-	  .max_len = 500 }, \
-	READONLY("id", HJ_UUID), \
-	READONLY("org_id", HJ_UUID), \
-	READONLY("child_id", HJ_UUID), \
-	READONLY("distance_miles", HJ_NUMBER), \
-	READONLY("is_local", HJ_BOOL), \
-	READONLY("status", HJ_STRING), \
-	READONLY("ipa_status", HJ_STRING), \
-	READONLY("ipa_version", HJ_INT), \
-	READONLY("version", HJ_INT), \
-	READONLY("created_at", HJ_TIMESTAMP), \
-	READONLY("updated_at", HJ_TIMESTAMP)
+	{ .name = "child", .type = HJ_OBJECT, .flags = HJ_REQUIRED, .fields = child_fields }, \
+	PLACEMENT_READONLY("child_id", HJ_UUID), \
+	PLACEMENT_FIELDS_COMMON
 
 /* PUT: the reference is the path's; the body may repeat it. */
 static const struct hearth_field_spec put_fields[] = {
@@ -126,61 +58,15 @@ static const char *text_of(const json_t *obj, const char *name)
 	return json_string_value(json_object_get(obj, name));
 }
 
-/* Months since year 0 of "YYYY-MM" (format already checked), or -1. */
-static long month_index(const char *month)
+/* The placement and child rules, as for the resources; the child's birth
+ * month is named child.birth_month. */
+static int check_push(const json_t *doc, struct hearth_problem *p)
 {
-	int y, m;
+	int rc = placement_check_rules(doc, p);
 
-	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2)
-		return -1;
-	return (long)y * 12 + (m - 1);
-}
-
-/* The placement and child rules across fields (the same as the resources').
- * Dates are validated YYYY-MM-DD, so text order is date order. */
-static int check_push(const json_t *doc, long current_month, struct hearth_problem *p)
-{
-	const char *start = text_of(doc, "start_date"), *end = text_of(doc, "end_date");
-	const char *reason = text_of(doc, "end_reason"), *provision = text_of(doc, "provision");
-	long born = month_index(text_of(json_object_get(doc, "child"), "birth_month"));
-	int rc = 0;
-
-	if (start && end && strcmp(end, start) < 0) {
-		hearth_problem_field(p, "end_date", "must not be before start_date");
+	if (child_check_birth_month(json_object_get(doc, "child"), "child.birth_month", p) != 0)
 		rc = -1;
-	}
-	if (end && !reason) {
-		hearth_problem_field(p, "end_reason", "is required when end_date is set");
-		rc = -1;
-	} else if (!end && reason) {
-		hearth_problem_field(p, "end_reason", "must be null while the placement has no end_date");
-		rc = -1;
-	}
-	if (provision && strcmp(provision, "external") == 0 && !text_of(doc, "provider_id")) {
-		hearth_problem_field(p, "provider_id", "is required for external provision");
-		rc = -1;
-	}
-	if (born < 0 || current_month < 0)
-		return rc; /* format errors are the validator's */
-	if (born > current_month) {
-		hearth_problem_field(p, "child.birth_month", "must not be in the future");
-		rc = -1;
-	} else if (current_month - born > PUSH_MAX_AGE_YEARS * 12) {
-		hearth_problem_field(p, "child.birth_month", "must be within the last %d years",
-				     PUSH_MAX_AGE_YEARS);
-		rc = -1;
-	}
 	return rc;
-}
-
-static long this_month(void)
-{
-	time_t now = time(NULL);
-	struct tm today;
-
-	if (!gmtime_r(&now, &today))
-		return -1; /* unknown: the birth-month rule is skipped */
-	return (long)(today.tm_year + 1900) * 12 + today.tm_mon;
 }
 
 /* 1-64 characters of UTF-8 without control characters. */
@@ -199,44 +85,12 @@ static int ref_valid(const char *ref)
 	return chars >= 1 && chars <= PUSH_REF_MAX_CHARS;
 }
 
-/* A database constraint that names a field of the payload. */
-static const struct {
-	const char *constraint, *field, *message;
-} push_constraints[] = {
-	{ "placements_provider_fkey", "provider_id", "names no provider of this tenant" },
-	{ "placements_setting_fkey", "setting_id", "names no setting of this tenant" },
-	{ "placements_setting_provider_check", "setting_id",
-	  "is not a setting of the placement's provider" },
-	{ "placements_dates_check", "end_date", "must not be before start_date" },
-	{ "placements_end_reason_check", "end_reason", "is required exactly when end_date is set" },
-	{ "placements_external_provider_check", "provider_id", "is required for external provision" },
-};
-
 /* Turn an item's SQLSTATE and constraint into its problem, naming the field. */
 static void explain_item(const char *sqlstate, const char *constraint, struct hearth_problem *p)
 {
 	hearth_problem_clear(p);
 	hearth_db_problem_from_sqlstate(sqlstate, constraint, p);
-	if (strcmp(p->constraint, "placements_no_overlap") == 0) {
-		hearth_problem_set(p, 409, "conflict",
-				   "The child already has a placement whose dates overlap these.");
-		hearth_problem_add_error(p, "start_date", "overlaps another placement of the child");
-		hearth_problem_add_error(p, "end_date", "overlaps another placement of the child");
-		return;
-	}
-	if (strcmp(p->constraint, "children_org_fkey") == 0) {
-		hearth_problem_set(p, 403, "forbidden",
-				   "Your organisation is not an organisation of this tenant.");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(push_constraints) / sizeof(push_constraints[0]); i++) {
-		if (strcmp(p->constraint, push_constraints[i].constraint) == 0) {
-			hearth_problem_clear(p);
-			hearth_problem_field(p, push_constraints[i].field, "%s",
-					     push_constraints[i].message);
-			return;
-		}
-	}
+	placement_explain_constraint(p);
 }
 
 /* ---- PUT and GET by reference ------------------------------------------------ */
@@ -298,7 +152,7 @@ void push_put(struct hearth_request *req)
 	else if (body_ref && strcmp(body_ref, ref) != 0)
 		hearth_problem_field(&p, "external_ref", "must equal the reference in the path");
 	if (p.status || hearth_json_validate(req->json, put_fields, HEARTH_VALIDATE_CREATE, &p) != 0 ||
-	    check_push(req->json, this_month(), &p) != 0)
+	    check_push(req->json, &p) != 0)
 		goto fail;
 	item = json_copy(req->json);
 	items = json_array();
@@ -442,7 +296,6 @@ static int validate_items(struct push_batch *b, const json_t *items, struct hear
 {
 	enum { SLOTS = 32768 }; /* a power of two above twice the item limit */
 	long *slots = malloc(SLOTS * sizeof(*slots));
-	long month = this_month();
 	struct hearth_problem ip;
 
 	if (!slots)
@@ -458,7 +311,7 @@ static int validate_items(struct push_batch *b, const json_t *items, struct hear
 		if (!json_is_object(item))
 			hearth_problem_field(&ip, "", "must be an object");
 		else if (hearth_json_validate(item, batch_item_fields, HEARTH_VALIDATE_CREATE, &ip) == 0 &&
-			 check_push(item, month, &ip) == 0) {
+			 check_push(item, &ip) == 0) {
 			uint32_t s = ref_hash(it->ref) & (SLOTS - 1);
 			while (slots[s] >= 0 && strcmp(b->items[slots[s]].ref, it->ref) != 0)
 				s = (s + 1) & (SLOTS - 1);

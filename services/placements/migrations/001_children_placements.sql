@@ -9,8 +9,6 @@
 -- organisations, providers and settings: the organisation's centre and radius,
 -- the provider and setting a placement names, the setting's location.
 
-CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public;
-
 GRANT USAGE ON SCHEMA providers TO hearth_placements;
 GRANT SELECT ON providers.organisations, providers.providers, providers.settings TO hearth_placements;
 
@@ -79,17 +77,46 @@ CREATE TABLE placements (
     CONSTRAINT placements_provider_fkey FOREIGN KEY (tenant_id, provider_id)
         REFERENCES providers.providers (tenant_id, id),
     CONSTRAINT placements_setting_fkey FOREIGN KEY (tenant_id, setting_id)
-        REFERENCES providers.settings (tenant_id, id),
-    -- One child, one placement at a time: enforced by the database, so two
-    -- concurrent pushes can never both succeed.
-    CONSTRAINT placements_no_overlap EXCLUDE USING gist (
-        tenant_id WITH =, org_id WITH =, child_id WITH =,
-        daterange(start_date, end_date, '[]') WITH &&)
+        REFERENCES providers.settings (tenant_id, id)
 );
 CREATE INDEX placements_list_idx ON placements (tenant_id, org_id, created_at, id);
 CREATE INDEX placements_child_idx ON placements (tenant_id, org_id, child_id, start_date);
 CREATE INDEX placements_provider_idx ON placements (tenant_id, provider_id, created_at, id);
 CREATE INDEX placements_active_idx ON placements (tenant_id, org_id, start_date, end_date);
+
+-- One child, one placement at a time, enforced by the database so that two
+-- concurrent pushes can never both succeed. Every write of a child's
+-- placements first locks the child's row, so writers of one child queue up and
+-- each checks the others' committed rows (a fresh snapshot per statement).
+-- Why not an exclusion constraint (EXCLUDE USING gist with btree_gist): its
+-- index degrades badly when the leading keys (tenant, organisation) barely
+-- vary; building it for a million placements took many minutes, and every
+-- insert pays for it. The btree index on (tenant, org, child, start_date) makes
+-- this check one short index scan.
+CREATE FUNCTION prevent_overlap() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    clash uuid;
+BEGIN
+    PERFORM 1 FROM placements.children c
+    WHERE c.tenant_id = NEW.tenant_id AND c.org_id = NEW.org_id AND c.id = NEW.child_id
+    FOR UPDATE;
+    SELECT p.id INTO clash FROM placements.placements p
+    WHERE p.tenant_id = NEW.tenant_id AND p.org_id = NEW.org_id AND p.child_id = NEW.child_id
+      AND p.id <> NEW.id
+      AND p.start_date <= coalesce(NEW.end_date, 'infinity'::date)
+      AND coalesce(p.end_date, 'infinity'::date) >= NEW.start_date
+    LIMIT 1;
+    IF clash IS NOT NULL THEN
+        RAISE EXCEPTION 'the child already has placement % in these dates', clash
+            USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'placements_no_overlap';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER placements_no_overlap BEFORE INSERT OR UPDATE OF child_id, start_date, end_date
+    ON placements FOR EACH ROW EXECUTE FUNCTION prevent_overlap();
 
 -- A placement's setting must be one of its provider's settings.
 CREATE FUNCTION check_setting_provider() RETURNS trigger

@@ -1,0 +1,152 @@
+/*
+ * placement_rules.c - the vocabulary and the rules of children and placements,
+ * shared by the resources (children.c, placements_core.c) and the council
+ * pushes (pushes.c), so a push is checked exactly as a create is.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "placements.h"
+
+/* A looked-after child is under 18; care leavers stay in view up to 25. */
+#define MAX_AGE_YEARS 25
+
+const char *const placement_types[] = {
+	"fostering", "residential", "supported_accommodation", "residential_school", "other", NULL,
+};
+const char *const placement_provisions[] = { "internal", "external", NULL };
+const char *const placement_sourcings[] = {
+	"framework", "block", "spot", "dps", "in_house", "other", NULL,
+};
+const char *const placement_end_reasons[] = {
+	"planned", "breakdown_provider", "breakdown_child", "breakdown_council", "returned_home",
+	"adopted", "independence", "other", NULL,
+};
+const char *const child_genders[] = { "female", "male", "other", "unknown", NULL };
+const char *const child_legal_statuses[] = {
+	"s20", "full_care_order", "interim_care_order", "placement_order", "remand", "other", NULL,
+};
+
+const struct hearth_field_spec child_fields[] = {
+	{ .name = "local_ref", .type = HJ_STRING, .flags = HJ_REQUIRED, .min_len = 1, .max_len = 64 },
+	{ .name = "birth_month", .type = HJ_MONTH, .flags = HJ_REQUIRED },
+	{ .name = "gender", .type = HJ_STRING, .flags = HJ_REQUIRED, .enum_values = child_genders },
+	{ .name = "legal_status", .type = HJ_STRING, .flags = HJ_REQUIRED,
+	  .enum_values = child_legal_statuses },
+	{ .name = "id", .type = HJ_UUID, .flags = HJ_READONLY },
+	{ .name = "org_id", .type = HJ_UUID, .flags = HJ_READONLY },
+	{ .name = "version", .type = HJ_INT, .flags = HJ_READONLY },
+	{ .name = "created_at", .type = HJ_TIMESTAMP, .flags = HJ_READONLY },
+	{ .name = "updated_at", .type = HJ_TIMESTAMP, .flags = HJ_READONLY },
+	{ .name = NULL },
+};
+
+const struct hearth_field_spec placement_contribution_fields[] = {
+	PLACEMENT_PENCE("social_care_pence"),
+	PLACEMENT_PENCE("education_pence"),
+	PLACEMENT_PENCE("health_pence"),
+	{ .name = NULL },
+};
+
+static const char *text_of(const json_t *doc, const char *name)
+{
+	return json_string_value(json_object_get(doc, name));
+}
+
+/* Months since year 0 of "YYYY-MM" (format already checked), or -1. */
+static long month_index(const char *month)
+{
+	int y, m;
+
+	if (!month || sscanf(month, "%4d-%2d", &y, &m) != 2)
+		return -1;
+	return (long)y * 12 + (m - 1);
+}
+
+int child_check_birth_month(const json_t *child, const char *field, struct hearth_problem *p)
+{
+	long born = month_index(text_of(child, "birth_month"));
+	time_t now = time(NULL);
+	struct tm today;
+	long current;
+
+	if (born < 0 || !gmtime_r(&now, &today))
+		return 0; /* format errors are the validator's */
+	current = (long)(today.tm_year + 1900) * 12 + today.tm_mon;
+	if (born > current) {
+		hearth_problem_field(p, field, "must not be in the future");
+		return -1;
+	}
+	if (current - born > MAX_AGE_YEARS * 12) {
+		hearth_problem_field(p, field, "must be within the last %d years", MAX_AGE_YEARS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Dates are validated YYYY-MM-DD, so text order is date order. */
+int placement_check_rules(const json_t *doc, struct hearth_problem *p)
+{
+	const char *start = text_of(doc, "start_date"), *end = text_of(doc, "end_date");
+	const char *reason = text_of(doc, "end_reason"), *provision = text_of(doc, "provision");
+	int rc = 0;
+
+	if (start && end && strcmp(end, start) < 0) {
+		hearth_problem_field(p, "end_date", "must not be before start_date");
+		rc = -1;
+	}
+	if (end && !reason) {
+		hearth_problem_field(p, "end_reason", "is required when end_date is set");
+		rc = -1;
+	} else if (!end && reason) {
+		hearth_problem_field(p, "end_reason", "must be null while the placement has no end_date");
+		rc = -1;
+	}
+	if (provision && strcmp(provision, "external") == 0 && !text_of(doc, "provider_id")) {
+		hearth_problem_field(p, "provider_id", "is required for external provision");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Database constraints that name one field of a placement. */
+static const struct {
+	const char *constraint, *field, *message;
+} field_constraints[] = {
+	{ "placements_child_fkey", "child_id", "names no child of your organisation" },
+	{ "placements_provider_fkey", "provider_id", "names no provider of this tenant" },
+	{ "placements_setting_fkey", "setting_id", "names no setting of this tenant" },
+	{ "placements_setting_provider_check", "setting_id",
+	  "is not a setting of the placement's provider" },
+	{ "placements_dates_check", "end_date", "must not be before start_date" },
+	{ "placements_end_reason_required", "end_reason", "is required exactly when end_date is set" },
+	{ "placements_external_provider_check", "provider_id", "is required for external provision" },
+};
+
+int placement_explain_constraint(struct hearth_problem *p)
+{
+	if (strcmp(p->constraint, "placements_no_overlap") == 0) {
+		hearth_problem_set(p, 409, "conflict",
+				   "The child already has a placement whose dates overlap these.");
+		hearth_problem_add_error(p, "start_date", "overlaps another placement of the child");
+		hearth_problem_add_error(p, "end_date", "overlaps another placement of the child");
+		return 1;
+	}
+	if (strcmp(p->constraint, "children_placing_org_check") == 0 ||
+	    strcmp(p->constraint, "children_org_fkey") == 0) {
+		hearth_problem_clear(p);
+		hearth_problem_set(p, 403, "forbidden",
+				   "Only a local authority of this tenant records children.");
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(field_constraints) / sizeof(field_constraints[0]); i++) {
+		if (strcmp(p->constraint, field_constraints[i].constraint) == 0) {
+			hearth_problem_clear(p);
+			hearth_problem_field(p, field_constraints[i].field, "%s",
+					     field_constraints[i].message);
+			return 1;
+		}
+	}
+	return 0;
+}
