@@ -21,6 +21,19 @@
 	"contract_id, framework_id, start_date, end_date, end_reason, weekly_cost_pence, " \
 	"social_care_pence, education_pence, health_pence, distance_reason"
 
+/* The list filters, in the order of the resource's filter table, then the
+ * cursor ($8 sort key, $9 id). */
+#define PLACEMENT_LIST_FILTERS \
+	"  AND ($1::uuid IS NULL OR p.child_id = $1) " \
+	"  AND ($2::uuid IS NULL OR p.provider_id = $2) " \
+	"  AND ($3::uuid IS NULL OR p.setting_id = $3) " \
+	"  AND ($4::text IS NULL OR p.placement_type = $4) " \
+	"  AND ($5::text IS NULL OR p.provision = $5) " \
+	"  AND ($6::text IS NULL OR ($6 = 'active') = " \
+	"       (p.end_date IS NULL OR p.end_date >= current_date)) " \
+	"  AND ($7::date IS NULL OR placement_active_on(p, $7::date)) " \
+	"  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid)) "
+
 const struct hearth_stmt_def placement_stmts[] = {
 	/* Without an external_ref the placement's own id stands in for it. */
 	{ "placement_insert",
@@ -37,19 +50,23 @@ const struct hearth_stmt_def placement_stmts[] = {
 	  PLACEMENT_VALUES("coalesce(d->>'external_ref', placements.external_ref)") ") "
 	  "FROM (SELECT $2::jsonb AS d) AS input WHERE placements.id = $1 "
 	  "RETURNING placement_doc(placements)", 2 },
-	/* status is derived from today's date; active_on is API.md's "active on D". */
+	/* status is derived from today's date; active_on is API.md's "active on D".
+	 * Row-level security decides what is visible; the two explicit branches
+	 * (the caller's own placements, and those at the caller's provider) only
+	 * restate its two policies, because policies OR-ed together hide the
+	 * ordered index from the planner: each branch walks its index in order
+	 * and stops at the page size (a council's page: ~4 ms, not ~20). */
 	{ "placement_list",
-	  "SELECT placement_doc(p), hearth.sort_ts(p.created_at), p.id FROM placements p "
-	  "WHERE ($1::uuid IS NULL OR p.child_id = $1) "
-	  "  AND ($2::uuid IS NULL OR p.provider_id = $2) "
-	  "  AND ($3::uuid IS NULL OR p.setting_id = $3) "
-	  "  AND ($4::text IS NULL OR p.placement_type = $4) "
-	  "  AND ($5::text IS NULL OR p.provision = $5) "
-	  "  AND ($6::text IS NULL OR ($6 = 'active') = "
-	  "       (p.end_date IS NULL OR p.end_date >= current_date)) "
-	  "  AND ($7::date IS NULL OR placement_active_on(p, $7::date)) "
-	  "  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid)) "
-	  "ORDER BY p.created_at, p.id LIMIT $10", 10 },
+	  "SELECT placement_doc(l.row), hearth.sort_ts(l.created_at), l.id FROM ("
+	  " (SELECT p AS row, p.created_at, p.id FROM placements p"
+	  "  WHERE p.tenant_id = hearth.current_tenant() AND p.org_id = hearth.current_org()"
+	  PLACEMENT_LIST_FILTERS " ORDER BY p.created_at, p.id LIMIT $10)"
+	  " UNION ALL"
+	  " (SELECT p AS row, p.created_at, p.id FROM placements p"
+	  "  WHERE p.tenant_id = hearth.current_tenant() AND p.provider_id = (SELECT current_provider())"
+	  "    AND p.org_id <> hearth.current_org()"
+	  PLACEMENT_LIST_FILTERS " ORDER BY p.created_at, p.id LIMIT $10)"
+	  ") AS l ORDER BY l.created_at, l.id LIMIT $10", 10 },
 	/* For the 409 on overlapping dates: which placement is in the way. */
 	{ "placement_overlapping",
 	  "SELECT p.id, p.start_date, p.end_date FROM placements p "
