@@ -112,3 +112,22 @@ def test_a_write_leaves_audit_and_outbox_rows(api, stack_env):
          f"SET ROLE hearth_providers; DELETE FROM audit.events WHERE request_id = '{request_id}'"],
         capture_output=True, text=True)
     assert denied.returncode != 0 and "permission denied" in denied.stderr
+
+
+def test_service_answers_413_itself_past_its_body_limit(api, stack_env):
+    # Straight to the service, past the gateway: Ulfius would truncate the body
+    # at its limit and call the handler; the service must refuse it instead.
+    base = f"http://127.0.0.1:{stack_env['HEARTH_PORT_PROVIDERS']}"
+    headers = {"Authorization": f"Bearer {api.token(roles='tenant_admin')}",
+               "Content-Type": "application/json"}
+    limit = 1048576
+    at_limit = b'{"kind": "consortium", "name": "' + b"x" * (limit - 34) + b'"}'
+    assert len(at_limit) == limit
+    resp = requests.post(base + "/v1/organisations", data=at_limit, headers=headers, timeout=30)
+    assert resp.status_code == 400  # read whole, then refused for the long name
+    assert [e["field"] for e in resp.json()["errors"]] == ["name"]
+    resp = requests.post(base + "/v1/organisations", data=at_limit + b" ", headers=headers,
+                         timeout=30)
+    assert resp.status_code == 413
+    assert resp.headers["Content-Type"].startswith("application/problem+json")
+    assert resp.json()["type"] == "/problems/payload-too-large"
