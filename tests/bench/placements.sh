@@ -46,41 +46,9 @@ council1=${org_prefix}000000000001
 command -v wrk >/dev/null || { echo "bench: wrk not found (make deps)" >&2; exit 1; }
 [ -x "$pgbin/pgbench" ] || { echo "bench: pgbench not found in $pgbin" >&2; exit 1; }
 
-stop_stack() {
-	deploy/local/stop.sh >/dev/null 2>&1 || true
-}
-export HEARTH_SERVICES_FILE=$HEARTH_RUN_DIR.services
-grep -E '^(providers|placements) ' deploy/services.txt >"$HEARTH_SERVICES_FILE"
-stop_stack
-rm -rf "$HEARTH_RUN_DIR"
-mkdir -p "$HEARTH_RUN_DIR"
-on_exit() {
-	local rc=$?
-	stop_stack
-	rm -f "$HEARTH_SERVICES_FILE"
-	exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
-
-hearth_env_init
-HEARTH_GATEWAY_PORT=$(hearth_free_port)
-HEARTH_PG_PORT=$(hearth_free_port)
-export HEARTH_GATEWAY_PORT HEARTH_PG_PORT
-while read -r name _port; do
-	export "HEARTH_PORT_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')=$(hearth_free_port)"
-done < <(hearth_services)
-export HEARTH_RATE_LIMIT_RPS=0
-
-echo "bench: starting a stack in $HEARTH_RUN_DIR"
-if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then
-	cat "$HEARTH_RUN_DIR/run.log" >&2
-	exit 1
-fi
-# shellcheck disable=SC1091
-source "$HEARTH_RUN_DIR/stack.env"
-gateway=http://127.0.0.1:$HEARTH_GATEWAY_PORT
-admin_psql() { "$pgbin/psql" -d "$HEARTH_ADMIN_DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 "$@"; }
+# shellcheck source=tests/bench/stack.sh
+source "$root/tests/bench/stack.sh"
+bench_stack_up 'providers|placements'
 
 # ---- data ----------------------------------------------------------------------
 echo "bench: loading $n_councils councils, $n_children children, $((2 * n_children)) placements"

@@ -37,46 +37,11 @@ id_prefix=00000000-0000-4000-b000-
 command -v wrk >/dev/null || { echo "bench: wrk not found (make deps)" >&2; exit 1; }
 [ -x "$pgbin/pgbench" ] || { echo "bench: pgbench not found in $pgbin" >&2; exit 1; }
 
-stop_stack() {
-	deploy/local/stop.sh >/dev/null 2>&1 || true
-}
-# Only the providers service is measured: the stack runs it alone, so the bench
-# does not depend on the other services being built.
-export HEARTH_SERVICES_FILE=$HEARTH_RUN_DIR.services
-grep '^providers ' deploy/services.txt >"$HEARTH_SERVICES_FILE"
-stop_stack
-rm -rf "$HEARTH_RUN_DIR"
-mkdir -p "$HEARTH_RUN_DIR"
-on_exit() {
-	local rc=$?
-	stop_stack
-	rm -f "$HEARTH_SERVICES_FILE"
-	exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
-
-hearth_env_init
-HEARTH_GATEWAY_PORT=$(hearth_free_port)
-HEARTH_PG_PORT=$(hearth_free_port)
-export HEARTH_GATEWAY_PORT HEARTH_PG_PORT
-while read -r name _port; do
-	export "HEARTH_PORT_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')=$(hearth_free_port)"
-done < <(hearth_services)
-# The gateway's per-address rate limit would measure itself: off for the bench.
-export HEARTH_RATE_LIMIT_RPS=0
-
-echo "bench: starting a stack in $HEARTH_RUN_DIR"
-if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then
-	cat "$HEARTH_RUN_DIR/run.log" >&2
-	exit 1
-fi
-# shellcheck disable=SC1091
-source "$HEARTH_RUN_DIR/stack.env"
-gateway=http://127.0.0.1:$HEARTH_GATEWAY_PORT
+# shellcheck source=tests/bench/stack.sh
+source "$root/tests/bench/stack.sh"
+bench_stack_up 'providers'
 direct=http://127.0.0.1:$HEARTH_PORT_PROVIDERS
 svc_pid=$(head -n1 "$HEARTH_RUN_DIR/pids/providers.pid")
-admin_psql() { "$pgbin/psql" -d "$HEARTH_ADMIN_DATABASE_URL" -XAtq -v ON_ERROR_STOP=1; }
 
 # ---- data ----------------------------------------------------------------------
 echo "bench: loading $n_providers providers into a bench tenant"
@@ -195,5 +160,5 @@ for label in "${order[@]}"; do
 done
 
 # The placements figures: their own stack (1,000,000 placements), after this one stops.
-stop_stack
+bench_stop_stack
 "$root/tests/bench/placements.sh"
