@@ -74,6 +74,8 @@ static void explain_member(struct hearth_request *req, const json_t *doc,
 		hearth_problem_set(p, 409, "conflict",
 				   "The member has scores in its current lot; it cannot move lot.");
 		hearth_problem_add_error(p, "lot_id", "cannot change while scores name the lot");
+	} else if (strcmp(p->constraint, "framework_members_framework_open_check") == 0) {
+		hearth_problem_set(p, 409, "conflict", "The framework is closed: it admits no new members.");
 	} else if (strcmp(p->constraint, "framework_members_left_on_check") == 0) {
 		hearth_problem_clear(p);
 		hearth_problem_field(p, "left_on", "must not be before joined_on");

@@ -271,3 +271,19 @@ def test_isolation_other_tenant(api, other_tenant):
     listed = api.get("/v1/providers", params={"framework_id": fw["id"]}, token=token).json()
     assert listed["items"] == []
     assert api.get(f"{base}/{provider['id']}").json()["status"] == "active"
+
+
+def test_closed_framework_admits_no_one(api):
+    fw = new_framework(api)
+    kept = new_provider(api)
+    add_member(api, fw, kept["id"])
+    closed = api.patch(f"/v1/frameworks/{fw['id']}", {"status": "closed"}, **ADMIN)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    late = new_provider(api)
+    resp = api.post(members_path(fw), {"provider_id": late["id"], "lot_id": lot_id(fw, "L1")},
+                    **ADMIN)
+    assert_problem(resp, 409, "conflict")
+    assert "closed" in resp.json()["detail"]
+    # The members it had are still there, history and all.
+    listed = api.get(members_path(fw)).json()["items"]
+    assert [m["provider_id"] for m in listed] == [kept["id"]]
