@@ -12,7 +12,8 @@
  * Claims checked: `exp` required and in the future, `nbf` (if present) not in the
  * future, both with `leeway_s`; `iss` and `aud` (string or array) equal to the
  * configured values; tenant and org present and UUIDs; roles an array of strings
- * (unknown role names are ignored). Claim names are configurable.
+ * (unknown role names are ignored, so a token may end with no role at all;
+ * the dispatcher then refuses every route). Claim names are configurable.
  *
  * Verified tokens are cached (bounded, keyed by the exact token text) until
  * their `exp`, so a repeated token costs no signature check. Thread-safe.
@@ -31,6 +32,12 @@ enum hearth_role {
 	HEARTH_ROLE_PROVIDER     = 1u << 4,
 	HEARTH_ROLE_INTEGRATION  = 1u << 5,
 };
+
+/* Every role Hearth knows: what a route open to "any role of the tenant" names.
+ * A token whose roles claim holds none of these is served nothing. */
+#define HEARTH_ROLES_ANY                                                                  \
+	(HEARTH_ROLE_TENANT_ADMIN | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_QA_OFFICER |   \
+	 HEARTH_ROLE_VIEWER | HEARTH_ROLE_PROVIDER | HEARTH_ROLE_INTEGRATION)
 
 /* "tenant_admin" -> HEARTH_ROLE_TENANT_ADMIN; 0 for an unknown name. */
 unsigned hearth_role_from_name(const char *name);

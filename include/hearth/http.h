@@ -67,7 +67,8 @@ struct hearth_route {
 	const char *path;     /* template with {name} segments: "/v1/providers/{id}" */
 	hearth_handler handler;
 	unsigned flags;
-	unsigned roles;       /* roles allowed; 0 = any authenticated role of the tenant */
+	unsigned roles;       /* roles allowed (HEARTH_ROLES_ANY for every known role);
+	                       * a non-public route with 0 is refused at start-up */
 	const void *data;     /* handed to the handler as req->route_data (e.g. a resource) */
 };
 

@@ -120,9 +120,13 @@ static int admit(struct hearth_runtime *rt, const struct _u_request *u_req,
 			return -1;
 		}
 		set_actor(req, roles_text, roles_len);
-		if (route->roles && !(req->principal.roles & route->roles)) {
+		/* A route names the roles it serves (never "none"), so a token whose
+		 * roles are empty or all unknown is refused everywhere. */
+		if (!(req->principal.roles & route->roles)) {
 			hearth_respond_error(req, 403, "forbidden",
-					     "Your role does not allow this action.");
+					     req->principal.roles
+						     ? "Your role does not allow this action."
+						     : "Your token carries no role that Hearth knows.");
 			return -1;
 		}
 	}

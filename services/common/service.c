@@ -52,6 +52,16 @@ static int build_routes(struct hearth_runtime *rt)
 	memcpy(rt->routes, ops_routes, sizeof(ops_routes));
 	memcpy(rt->routes + N_OPS, rt->def->routes, n * sizeof(*rt->routes));
 	for (size_t i = 0; i < rt->n_routes; i++) {
+		const struct hearth_route *r = &rt->routes[i];
+
+		/* "Any role" must be said (HEARTH_ROLES_ANY): a forgotten mask would
+		 * otherwise serve tokens that carry no role at all. */
+		if (!(r->flags & HEARTH_ROUTE_PUBLIC) && (r->roles & HEARTH_ROLES_ANY) == 0) {
+			hearth_log(HEARTH_LOG_ERROR, "route %s %s names no role", r->method, r->path);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < rt->n_routes; i++) {
 		names[i] = rt->routes[i].path;
 		methods[i] = rt->routes[i].method;
 	}
