@@ -11,6 +11,7 @@ debs=(
   postgresql-15 postgresql-client-15 nginx-light gettext-base
   openssl curl jq wrk valgrind docker-compose
   python3 python3-pytest python3-requests python3-jsonschema python3-yaml
+  python3-jwt python3-cryptography
 )
 
 missing=()

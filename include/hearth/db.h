@@ -11,16 +11,17 @@
  * prepared once per connection (again after a reset).
  *
  * Transactions. hearth_tx_begin() queues BEGIN and the row-level-security context
- * (set_config of hearth.tenant_id, hearth.org_id, hearth.sub, hearth.roles,
- * local to the transaction) in libpq pipeline mode without a round trip; they go
- * to the server with the first query. Statements queued with hearth_tx_queue()
+ * (hearth.begin_request(): hearth.tenant_id, hearth.org_id, hearth.sub,
+ * hearth.roles, local to the transaction, after checking that the organisation
+ * is an active organisation of the tenant) in libpq pipeline mode without a
+ * round trip; they go to the server with the first query. Statements queued with hearth_tx_queue()
  * (audit rows, outbox events) ride along with the next sync. So a read is one
  * round trip plus COMMIT, and hearth_tx_read_one() does even the COMMIT in the
  * same round trip.
  *
  * Errors. Any failing call fills the problem: SQLSTATE 23505 -> 409 conflict,
  * 23P01 (exclusion) -> 409 conflict, 23503 -> 409 conflict, 23514/22xxx -> 400
- * validation, 40001/40P01 -> 409 conflict (retry), 57014 -> 503 unavailable,
+ * validation, 28000 (the request's organisation is not active in its tenant) -> 403, 40001/40P01 -> 409 conflict (retry), 57014 -> 503 unavailable,
  * connection failures -> 503 unavailable, anything else -> 500 internal. The
  * SQLSTATE and constraint name are kept in problem->sqlstate/constraint for the
  * caller to refine (e.g. "urn already used by setting X"). After any failure the

@@ -38,6 +38,7 @@ enum {
 	HJ_NULLABLE = 1u << 1, /* JSON null accepted (on a patch, null clears the field) */
 	HJ_READONLY = 1u << 2, /* server-computed: present in a body -> 400 */
 	HJ_UNIQUE   = 1u << 3, /* array elements must be distinct */
+	HJ_CREATE_ONLY = 1u << 4, /* set at creation, fixed after: in a merge patch -> 400 */
 };
 
 struct hearth_field_spec {

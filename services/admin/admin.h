@@ -15,10 +15,22 @@
  * Refuses (1) if an applied file's checksum changed. */
 int hearthctl_migrate(const char *admin_conninfo, const char *migrations_root, FILE *out);
 
-/* Insert a tenant; prints its id on `out`. `id_or_null` chooses the id (UUID
- * text) instead of a generated one. An existing slug or id is an error (1). */
-int hearthctl_tenant_create(const char *admin_conninfo, const char *name, const char *slug,
-			    const char *id_or_null, FILE *out);
+/* What `hearthctl tenant create` makes: the tenant and its consortium team. */
+struct hearth_tenant_request {
+	const char *name;     /* required */
+	const char *slug;     /* required, ^[a-z0-9-]{2,63}$ */
+	const char *id;       /* tenant id (UUID text), or NULL for a new one */
+	const char *org_id;   /* team organisation id, or NULL for a new one */
+	const char *org_name; /* team organisation name, or NULL for the tenant's name */
+	int json;             /* print {"tenant_id", "organisation_id"} instead of text */
+};
+
+/* Insert a tenant and its consortium team organisation in one transaction, so a
+ * tenant_admin token for the team can administer the tenant at once; prints
+ * both ids on `out`. An existing slug or id is an error (1), and then nothing
+ * is created. */
+int hearthctl_tenant_create(const char *admin_conninfo, const struct hearth_tenant_request *t,
+			    FILE *out);
 
 /* Load the demo consortium: runs services/admin/seed/NNN_*.sql, then each
  * service's services/<s>/seed/NNN_*.sql, in one transaction per file. Idempotent (fixed ids,

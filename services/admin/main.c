@@ -22,8 +22,10 @@ static void usage(FILE *out)
 	      "  token --tenant UUID --org UUID --roles R1,R2 [--sub S] [--ttl SECONDS]\n"
 	      "        [--key FILE] [--kid KID] [--iss ISSUER] [--aud AUDIENCE]\n"
 	      "                             mint a development token (printed on stdout)\n"
-	      "  tenant create --name NAME --slug SLUG [--id UUID]\n"
-	      "                             create a tenant and print its id\n"
+	      "  tenant create --name NAME --slug SLUG [--id UUID] [--org-id UUID]\n"
+	      "                [--org-name NAME] [--json]\n"
+	      "                             create a tenant and its consortium team\n"
+	      "                             organisation; print both ids\n"
 	      "\n"
 	      "environment: HEARTH_ADMIN_DATABASE_URL (migrate, seed-demo, tenant);\n"
 	      "  HEARTH_JWT_PRIVATE_KEY_FILE, HEARTH_JWT_PEM_KID, HEARTH_JWT_ISSUER,\n"
@@ -86,15 +88,30 @@ static int cmd_db(int argc, char **argv, int seed)
 
 static int cmd_tenant(int argc, char **argv)
 {
-	static const char *const names[] = { "--name", "--slug", "--id", NULL };
-	const char *values[3] = { NULL, NULL, NULL };
+	static const char *const names[] = { "--name", "--slug", "--id", "--org-id", "--org-name",
+					     NULL };
+	const char *values[5] = { NULL, NULL, NULL, NULL, NULL };
+	char *flags[32];
+	int n_flags = 0;
+	struct hearth_tenant_request t = { 0 };
 	const char *conninfo;
 
 	if (argc < 1 || strcmp(argv[0], "create") != 0) {
 		fputs("hearthctl: tenant: the only subcommand is \"create\"\n", stderr);
 		return 2;
 	}
-	if (hearthctl_parse_flags(argc - 1, argv + 1, names, values) != 0)
+	/* --json takes no value; the rest are --name VALUE pairs. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			t.json = 1;
+		else if (n_flags < (int)(sizeof(flags) / sizeof(flags[0])))
+			flags[n_flags++] = argv[i];
+		else {
+			fputs("hearthctl: tenant create: too many arguments\n", stderr);
+			return 2;
+		}
+	}
+	if (hearthctl_parse_flags(n_flags, flags, names, values) != 0)
 		return 2;
 	if (!values[0] || !values[1]) {
 		fputs("hearthctl: tenant create needs --name and --slug\n", stderr);
@@ -103,7 +120,12 @@ static int cmd_tenant(int argc, char **argv)
 	conninfo = admin_conninfo();
 	if (!conninfo)
 		return 2;
-	return hearthctl_tenant_create(conninfo, values[0], values[1], values[2], stdout);
+	t.name = values[0];
+	t.slug = values[1];
+	t.id = values[2];
+	t.org_id = values[3];
+	t.org_name = values[4];
+	return hearthctl_tenant_create(conninfo, &t, stdout);
 }
 
 int main(int argc, char **argv)

@@ -393,14 +393,19 @@ static int setup_service(struct run *r, const char *svc, const char *role)
 {
 	static const char *const grants[] = {
 		"GRANT USAGE ON SCHEMA %s TO %s",
-		"ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT, INSERT, UPDATE ON TABLES TO %s",
+		/* No table privilege by default: each migration grants what its
+		 * tables need (an outbox or a history is never updated). This undoes
+		 * the default of earlier releases. */
+		"ALTER DEFAULT PRIVILEGES IN SCHEMA %s REVOKE ALL ON TABLES FROM %s",
 		"ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE, SELECT ON SEQUENCES TO %s",
 		NULL
 	};
 	static const char *const shared[] = {
 		"GRANT USAGE ON SCHEMA hearth TO %s",
-		"GRANT SELECT ON hearth.tenants TO %s",
+		/* The tenants table has no row-level security: no service reads it. */
+		"REVOKE ALL ON hearth.tenants FROM %s",
 		"GRANT EXECUTE ON FUNCTION hearth.current_tenant(), hearth.current_org() TO %s",
+		"GRANT EXECUTE ON FUNCTION hearth.begin_request(text, text, text, text, text) TO %s",
 		"GRANT USAGE ON SCHEMA audit TO %s",
 		"GRANT INSERT ON audit.events TO %s",
 		"GRANT USAGE ON SEQUENCE audit.events_id_seq TO %s",

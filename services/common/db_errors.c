@@ -41,6 +41,11 @@ void hearth_db_problem_from_sqlstate(const char *sqlstate, const char *constrain
 	else if (strcmp(s, "23514") == 0 || starts_with(s, "22"))
 		hearth_problem_set(p, 400, "validation",
 				   "A value is invalid or out of range.");
+	else if (strcmp(s, "28000") == 0)
+		/* Raised by hearth.begin_request(): the token's organisation is not an
+		 * active organisation of its tenant. */
+		hearth_problem_set(p, 403, "forbidden",
+				   "Your organisation is not an active organisation of this tenant.");
 	else if (strcmp(s, "57014") == 0) {
 		hearth_problem_set(p, 503, "unavailable",
 				   "The database took too long to answer.");

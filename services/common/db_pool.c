@@ -19,11 +19,10 @@
 #include "hearth/log.h"
 #include "db_internal.h"
 
-/* Sent on every new connection; prepared alongside the service's statements. */
-static const char ctx_sql[] =
-	"SELECT set_config('hearth.tenant_id',$1,true), set_config('hearth.org_id',$2,true), "
-	"set_config('hearth.sub',$3,true), set_config('hearth.roles',$4,true), "
-	"set_config('hearth.request_id',$5,true)";
+/* Prepared on every new connection alongside the service's statements. It sets
+ * the request's context and refuses (SQLSTATE 28000) an organisation that is
+ * not an active organisation of the tenant (common migration 003). */
+static const char ctx_sql[] = "SELECT hearth.begin_request($1, $2, $3, $4, $5)";
 
 struct hearth_db_slot {
 	PGconn *conn;

@@ -313,6 +313,8 @@ static void check_object(const json_t *obj, const struct hearth_field_spec *fiel
 			fail(c, path, "unknown field");
 		else if (f->flags & HJ_READONLY)
 			fail(c, path, "is read-only");
+		else if ((f->flags & HJ_CREATE_ONLY) && mode == HEARTH_VALIDATE_PATCH)
+			fail(c, path, "cannot be changed after creation");
 		else
 			check_value(v, f, path, mode, c);
 	}

@@ -16,12 +16,16 @@ static const struct hearth_field_spec centre_fields[] = {
 };
 
 static const struct hearth_field_spec organisation_fields[] = {
-	{ .name = "kind", .type = HJ_STRING, .flags = HJ_REQUIRED, .enum_values = org_kinds },
+	/* What an organisation is decides what its users see (provider staff read
+	 * placements at their provider, a consortium reads tenant-wide reports):
+	 * fixed at creation, here and by the database (migration 007). */
+	{ .name = "kind", .type = HJ_STRING, .flags = HJ_REQUIRED | HJ_CREATE_ONLY,
+	  .enum_values = org_kinds },
 	{ .name = "name", .type = HJ_STRING, .flags = HJ_REQUIRED, .min_len = 1, .max_len = 200 },
 	{ .name = "code", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1, .max_len = 40 },
 	{ .name = "centre", .type = HJ_OBJECT, .flags = HJ_NULLABLE, .fields = centre_fields },
 	{ .name = "local_radius_miles", .type = HJ_NUMBER, .min = 0.1, .max = 500, .has_range = 1 },
-	{ .name = "provider_id", .type = HJ_UUID, .flags = HJ_NULLABLE },
+	{ .name = "provider_id", .type = HJ_UUID, .flags = HJ_NULLABLE | HJ_CREATE_ONLY },
 	{ .name = "status", .type = HJ_STRING, .enum_values = org_statuses },
 	{ .name = NULL },
 };
@@ -54,6 +58,12 @@ static void explain_organisation(struct hearth_request *req, const json_t *doc,
 				   "Another organisation of this tenant already has code \"%s\".",
 				   json_string_value(json_object_get(doc, "code")));
 		hearth_problem_add_error(p, "code", "is already used in this tenant");
+	} else if (strcmp(p->constraint, "organisations_kind_immutable") == 0) {
+		hearth_problem_clear(p);
+		hearth_problem_field(p, "kind", "cannot be changed after creation");
+	} else if (strcmp(p->constraint, "organisations_provider_id_immutable") == 0) {
+		hearth_problem_clear(p);
+		hearth_problem_field(p, "provider_id", "cannot be changed after creation");
 	} else if (strcmp(p->constraint, "organisations_provider_fkey") == 0) {
 		hearth_problem_clear(p);
 		hearth_problem_field(p, "provider_id", "names no provider of this tenant");

@@ -1,6 +1,7 @@
 """Fixtures for the API tests: the stack that tests/api/run.sh started (real
 nginx gateway, real services, a throwaway PostgreSQL), a contract-checked
 client, and a second tenant for isolation tests."""
+import json
 import os
 import pathlib
 import subprocess
@@ -35,19 +36,19 @@ def stack_ctl(stack_env):
 
 @pytest.fixture(scope="session")
 def other_tenant(api):
-    """A second tenant with one council, created the way an admin would."""
+    """A second tenant with one council, created the way an admin would: the
+    tenant and its consortium team by hearthctl, the council through the API."""
     slug = "iso-" + uuid.uuid4().hex[:10]
-    out = api.ctl("tenant", "create", "--name", "Isolation test consortium", "--slug", slug)
-    tenant_id = out.stdout.strip().splitlines()[-1]
-    # Its first organisation must exist for tokens to mean anything; a tenant
-    # admin of the new tenant creates it through the API.
-    bootstrap_org = str(uuid.uuid4())
-    admin = api.token(roles="tenant_admin", org=bootstrap_org, tenant=tenant_id, sub="iso-admin")
+    out = api.ctl("tenant", "create", "--name", "Isolation test consortium", "--slug", slug,
+                  "--json")
+    created = json.loads(out.stdout)
+    tenant_id, team = created["tenant_id"], created["organisation_id"]
+    admin = api.token(roles="tenant_admin", org=team, tenant=tenant_id, sub="iso-admin")
     resp = api.post("/v1/organisations", {"kind": "local_authority", "name": "Other Council",
                                           "code": "E06999999", "centre": {"lat": 52.4, "lon": -1.5}},
                     token=admin)
     assert resp.status_code == 201, resp.text
-    return {"tenant": tenant_id, "org": resp.json()["id"], "admin_token": admin}
+    return {"tenant": tenant_id, "org": resp.json()["id"], "team": team, "admin_token": admin}
 
 
 def unique(prefix):

@@ -58,6 +58,25 @@ class Api:
             self._tokens[key] = out.stdout.strip()
         return self._tokens[key]
 
+    def forge_token(self, **claims):
+        """A correctly signed token with exactly these claims over the usual ones,
+        for tests that play an attacker holding a valid key's token with odd
+        contents (no roles, unknown roles, an organisation that does not exist).
+        A claim given as None is left out."""
+        import time
+
+        import jwt  # Debian's python3-jwt
+
+        now = int(time.time())
+        body = {"iss": self.stack_env["HEARTH_JWT_ISSUER"], "aud": self.stack_env["HEARTH_JWT_AUDIENCE"],
+                "sub": "forged", "tenant": DEMO_TENANT, "org": DEMO_COUNCIL,
+                "roles": ["commissioner"], "iat": now, "exp": now + 600}
+        body.update(claims)
+        body = {k: v for k, v in body.items() if v is not None}
+        key = pathlib.Path(self.stack_env["HEARTH_JWT_PRIVATE_KEY_FILE"]).read_text()
+        return jwt.encode(body, key, algorithm="ES256",
+                          headers={"kid": self.stack_env["HEARTH_JWT_PEM_KID"]})
+
     def request(self, method, path, *, token=None, json_body=None, data=None, headers=None,
                 params=None, check_contract=True, **token_args):
         url = self.base + path

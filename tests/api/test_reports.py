@@ -338,7 +338,9 @@ def test_consortium_sees_the_tenant_in_aggregate_without_child_ids(api, world):
     assert len(orgs) < 500
     summed = {"total": 0, "internal": 0, "external": 0, "local": 0}
     for o in orgs:
-        if o["kind"] != "local_authority":
+        # A closed council can no longer ask for its own report (its tokens are
+        # refused); the councils other tests closed placed no children.
+        if o["kind"] != "local_authority" or o["status"] != "active":
             continue
         theirs = get(api, "/v1/reports/sufficiency", o["id"], {"as_at": D}).json()["totals"]
         for k in summed:

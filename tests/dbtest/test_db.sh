@@ -49,6 +49,30 @@ CREATE TABLE probe (
 ALTER TABLE probe ENABLE ROW LEVEL SECURITY;
 ALTER TABLE probe FORCE ROW LEVEL SECURITY;
 CREATE POLICY probe_tenant ON probe USING (tenant_id = hearth.current_tenant());
+GRANT SELECT, INSERT, UPDATE ON probe TO hearth_providers;
+
+-- The organisation register that hearth.begin_request() consults, in miniature:
+-- the providers service's table and published function have this shape.
+CREATE TABLE organisations (
+    id        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL,
+    kind      text NOT NULL,
+    name      text NOT NULL,
+    status    text NOT NULL DEFAULT 'active'
+);
+INSERT INTO organisations (id, tenant_id, kind, name) VALUES
+    ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', '11111111-1111-4111-8111-111111111111',
+     'local_authority', 'Council A'),
+    ('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', '22222222-2222-4222-8222-222222222222',
+     'local_authority', 'Council B'),
+    ('cccccccc-cccc-4ccc-8ccc-cccccccccccc', '11111111-1111-4111-8111-111111111111',
+     'local_authority', 'Closed Council');
+UPDATE organisations SET status = 'closed' WHERE name = 'Closed Council';
+CREATE SCHEMA providers_api;
+CREATE FUNCTION providers_api.organisation_standing(p_tenant uuid, p_org uuid) RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT o.kind FROM providers.organisations o
+          WHERE o.id = p_org AND o.tenant_id = p_tenant AND o.status = 'active' $$;
 SQL
 
 # Build: the library if it builds, else just the modules this test needs.

@@ -28,6 +28,8 @@
 #define TENANT_B "22222222-2222-4222-8222-222222222222"
 #define ORG_A "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 #define ORG_B "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+#define ORG_CLOSED_A "cccccccc-cccc-4ccc-8ccc-cccccccccccc"
+#define ORG_TEAM_A "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee"
 
 static const char *admin_url;
 static const char *mig_root;
@@ -191,19 +193,27 @@ END_TEST
 static int tenant_rc;
 static int do_tenant(FILE *out)
 {
-	return hearthctl_tenant_create(admin_url, "Test Consortium", "test-consortium", NULL, out);
+	struct hearth_tenant_request t = { .name = "Test Consortium", .slug = "test-consortium" };
+
+	return hearthctl_tenant_create(admin_url, &t, out);
 }
 static int do_tenant_fixed(FILE *out)
 {
-	return hearthctl_tenant_create(admin_url, "Fixed", "fixed-id", TENANT_A, out);
+	struct hearth_tenant_request t = { .name = "Fixed", .slug = "fixed-id", .id = TENANT_A,
+					   .org_id = ORG_TEAM_A, .json = 1 };
+
+	return hearthctl_tenant_create(admin_url, &t, out);
 }
 
-START_TEST(tenant_create_prints_the_id_and_refuses_a_taken_slug)
+START_TEST(tenant_create_makes_the_tenant_and_its_team_and_refuses_a_taken_slug)
 {
-	char *text = run_capture(do_tenant, &tenant_rc);
+	struct hearth_tenant_request bad = { .name = "Bad", .slug = "Bad_Slug" };
+	char *text = run_capture(do_tenant, &tenant_rc), *v;
 
 	ck_assert_int_eq(tenant_rc, 0);
-	ck_assert_uint_eq(strlen(text), 37); /* UUID + newline */
+	/* "tenant <uuid>\norganisation <uuid> (consortium team)\n" */
+	ck_assert_int_eq(strncmp(text, "tenant ", 7), 0);
+	ck_assert_int_eq(strncmp(text + 7 + 36, "\norganisation ", 14), 0);
 	free(text);
 	text = run_capture(do_tenant, &tenant_rc);
 	ck_assert_int_eq(tenant_rc, 1);
@@ -211,9 +221,49 @@ START_TEST(tenant_create_prints_the_id_and_refuses_a_taken_slug)
 	free(text);
 	text = run_capture(do_tenant_fixed, &tenant_rc);
 	ck_assert_int_eq(tenant_rc, 0);
-	ck_assert_str_eq(text, TENANT_A "\n");
+	ck_assert_str_eq(text, "{\"tenant_id\": \"" TENANT_A "\", \"organisation_id\": \"" ORG_TEAM_A
+			       "\"}\n");
 	free(text);
-	ck_assert_int_eq(hearthctl_tenant_create(admin_url, "Bad", "Bad_Slug", NULL, stdout), 1);
+	v = admin_value("SELECT kind || ' ' || name FROM providers.organisations "
+			"WHERE id = '" ORG_TEAM_A "'");
+	ck_assert_str_eq(v, "consortium Fixed");
+	free(v);
+	/* A refused tenant leaves nothing behind: no team organisation either. */
+	v = admin_value("SELECT count(*) FROM providers.organisations o "
+			"LEFT JOIN hearth.tenants t ON t.id = o.tenant_id WHERE t.id IS NULL "
+			"AND o.kind = 'consortium'");
+	ck_assert_str_eq(v, "0");
+	free(v);
+	ck_assert_int_eq(hearthctl_tenant_create(admin_url, &bad, stdout), 1);
+}
+END_TEST
+
+/* The request context names an organisation; only an active organisation of
+ * the request's tenant opens a transaction, checked in the same round trip. */
+START_TEST(context_refuses_an_organisation_that_is_absent_foreign_or_closed)
+{
+	static const struct hearth_db_actor strangers[] = {
+		{ TENANT_A, "dddddddd-dddd-4ddd-8ddd-dddddddddddd", "u", "commissioner", "r" },
+		{ TENANT_A, ORG_B, "u", "commissioner", "r" },             /* another tenant's */
+		{ TENANT_A, ORG_CLOSED_A, "u", "commissioner", "r" },      /* closed */
+	};
+	struct hearth_db_pool *pool = new_pool(1, 1000);
+	struct hearth_problem p;
+	PGresult *r;
+
+	for (size_t i = 0; i < sizeof(strangers) / sizeof(strangers[0]); i++) {
+		hearth_problem_clear(&p);
+		r = hearth_db_read_one(pool, &strangers[i], "probe_count", 0, NULL, &p);
+		ck_assert_msg(r == NULL, "actor %zu was served", i);
+		ck_assert_int_eq(p.status, 403);
+		ck_assert_str_eq(p.sqlstate, "28000");
+	}
+	/* The refusal leaves the connection usable for the next request. */
+	hearth_problem_clear(&p);
+	r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+	ck_assert_ptr_nonnull(r);
+	PQclear(r);
+	hearth_db_pool_free(pool);
 }
 END_TEST
 
@@ -256,6 +306,24 @@ START_TEST(audit_rows_insert_but_never_change)
 		PQclear(r);
 	}
 	PQfinish(admin);
+	/* A service writes the trail of the request it serves only: not another
+	 * tenant's, not another organisation's, not as another service. */
+	static const char *const forged[] = {
+		"INSERT INTO audit.events (tenant_id, org_id, method, path, status) "
+		"VALUES ('" TENANT_B "', '" ORG_B "', 'GET', '/x', 200)",
+		"INSERT INTO audit.events (tenant_id, org_id, method, path, status) "
+		"VALUES ('" TENANT_A "', '" ORG_CLOSED_A "', 'GET', '/x', 200)",
+		"INSERT INTO audit.events (service, tenant_id, org_id, method, path, status) "
+		"VALUES ('hearth_placements', '" TENANT_A "', '" ORG_A "', 'GET', '/x', 200)",
+		"SELECT count(*) FROM audit.events",
+	};
+	for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+		ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+		ck_assert_msg(hearth_tx_query_sql(tx, forged[i], 0, NULL, &p) == NULL,
+			      "accepted: %s", forged[i]);
+		ck_assert_str_eq(p.sqlstate, "42501");
+		hearth_tx_end(tx);
+	}
 	v = admin_value("SELECT count(*) FROM audit.events WHERE request_id = 'req-a'");
 	ck_assert_str_eq(v, "1");
 	free(v);
@@ -314,7 +382,6 @@ START_TEST(outbox_rows_are_tenant_scoped_and_notify_on_commit)
 	struct hearth_tx *tx;
 	PGconn *listener = admin_conn();
 	PGnotify *n;
-	PGresult *r;
 	json_t *payload = json_pack("{s:i}", "version", 3);
 	const char *pid = "33333333-3333-4333-8333-333333333333";
 
@@ -338,23 +405,32 @@ START_TEST(outbox_rows_are_tenant_scoped_and_notify_on_commit)
 	PQfreemem(n);
 	PQfinish(listener);
 
-	ck_assert_int_eq(hearth_tx_begin(pool, &actor_b, HEARTH_TX_READ_ONLY, &tx, &p), 0);
-	r = hearth_tx_query_sql(tx, "SELECT count(*) FROM outbox", 0, NULL, &p);
-	ck_assert_ptr_nonnull(r);
-	ck_assert_str_eq(PQgetvalue(r, 0, 0), "0");
-	PQclear(r);
-	hearth_tx_end(tx);
+	/* The service writes its outbox but cannot read it, not even its own
+	 * tenant's rows: events carry child-level documents. */
 	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_ONLY, &tx, &p), 0);
-	r = hearth_tx_query_sql(tx, "SELECT type, payload->>'version', org_id FROM outbox "
-				"ORDER BY seq", 0, NULL, &p);
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(PQntuples(r), 2);
-	ck_assert_str_eq(PQgetvalue(r, 0, 0), "providers.provider.created");
-	ck_assert_str_eq(PQgetvalue(r, 0, 1), "3");
-	ck_assert_str_eq(PQgetvalue(r, 0, 2), ORG_A);
-	ck_assert_int_eq(PQgetisnull(r, 1, 1), 1);
-	PQclear(r);
+	ck_assert_ptr_null(hearth_tx_query_sql(tx, "SELECT count(*) FROM outbox", 0, NULL, &p));
+	ck_assert_str_eq(p.sqlstate, "42501");
 	hearth_tx_end(tx);
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	ck_assert_ptr_null(hearth_tx_query_sql(tx, "UPDATE outbox SET type = 'x'", 0, NULL, &p));
+	ck_assert_str_eq(p.sqlstate, "42501");
+	hearth_tx_end(tx);
+	/* The event reader role reads every tenant's events. */
+	{
+		PGconn *admin = admin_conn();
+		PGresult *rr = PQexec(admin, "BEGIN; SET LOCAL ROLE hearth_event_reader; "
+				      "SELECT type, payload->>'version', org_id FROM providers.outbox "
+				      "ORDER BY seq");
+
+		ck_assert_msg(PQresultStatus(rr) == PGRES_TUPLES_OK, "%s", PQerrorMessage(admin));
+		ck_assert_int_eq(PQntuples(rr), 2);
+		ck_assert_str_eq(PQgetvalue(rr, 0, 0), "providers.provider.created");
+		ck_assert_str_eq(PQgetvalue(rr, 0, 1), "3");
+		ck_assert_str_eq(PQgetvalue(rr, 0, 2), ORG_A);
+		ck_assert_int_eq(PQgetisnull(rr, 1, 1), 1);
+		PQclear(rr);
+		PQfinish(admin);
+	}
 	/* Another tenant's event cannot be written either (policy WITH CHECK). */
 	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
 	ck_assert_ptr_null(hearth_tx_query_sql(tx, "INSERT INTO outbox (tenant_id, type, "
@@ -678,7 +754,8 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, migrate_applies_once_then_nothing);
 	tcase_add_test(tc, migrate_refuses_a_changed_file);
-	tcase_add_test(tc, tenant_create_prints_the_id_and_refuses_a_taken_slug);
+	tcase_add_test(tc, tenant_create_makes_the_tenant_and_its_team_and_refuses_a_taken_slug);
+	tcase_add_test(tc, context_refuses_an_organisation_that_is_absent_foreign_or_closed);
 	tcase_add_test(tc, audit_rows_insert_but_never_change);
 	tcase_add_test(tc, context_is_set_inside_the_transaction);
 	tcase_add_test(tc, outbox_rows_are_tenant_scoped_and_notify_on_commit);

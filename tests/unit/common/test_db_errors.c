@@ -56,6 +56,16 @@ START_TEST(check_and_data_exceptions_are_validation)
 }
 END_TEST
 
+START_TEST(an_inactive_organisation_is_forbidden_not_unavailable)
+{
+	struct hearth_problem p = map("28000", NULL);
+
+	ck_assert_int_eq(p.status, 403);
+	ck_assert_str_eq(p.type, "forbidden");
+	ck_assert_int_eq(p.retry_after, 0);
+}
+END_TEST
+
 START_TEST(timeouts_and_connection_failures_are_503_with_retry_after)
 {
 	static const char *const states[] = { "57014", "08006", "08001", "57P01", "57P03",
@@ -121,6 +131,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unique_violation_is_conflict_and_keeps_constraint);
 	tcase_add_test(tc, conflict_family);
 	tcase_add_test(tc, check_and_data_exceptions_are_validation);
+	tcase_add_test(tc, an_inactive_organisation_is_forbidden_not_unavailable);
 	tcase_add_test(tc, timeouts_and_connection_failures_are_503_with_retry_after);
 	tcase_add_test(tc, anything_else_is_internal_and_never_leaks_sql);
 	tcase_add_test(tc, a_reused_problem_loses_an_old_retry_after);

@@ -49,6 +49,7 @@ static const struct hearth_field_spec fields[] = {
 	{ .name = "email", .type = HJ_EMAIL },
 	{ .name = "lead_org_id", .type = HJ_UUID },
 	{ .name = "long_text", .type = HJ_STRING },
+	{ .name = "kind", .type = HJ_STRING, .flags = HJ_CREATE_ONLY, .enum_values = kinds },
 	{ .name = NULL },
 };
 
@@ -110,6 +111,17 @@ START_TEST(valid_full_body)
 			     HEARTH_VALIDATE_CREATE), 0);
 	ck_assert_uint_eq(prob.n_errors, 0);
 	ck_assert_int_eq(prob.status, 0);
+}
+END_TEST
+
+START_TEST(create_only_fields_are_set_once)
+{
+	ck_assert_int_eq(run_with("\"kind\":\"other\"", HEARTH_VALIDATE_CREATE), 0);
+	ck_assert_int_eq(run("{\"kind\":\"other\"}", HEARTH_VALIDATE_PATCH), -1);
+	expect("kind", "cannot be changed after creation");
+	ck_assert_int_eq(run("{\"kind\":null}", HEARTH_VALIDATE_PATCH), -1);
+	expect("kind", "cannot be changed after creation");
+	ck_assert_int_eq(run("{\"notes\":\"x\"}", HEARTH_VALIDATE_PATCH), 0);
 }
 END_TEST
 
@@ -385,6 +397,7 @@ int main(void)
 
 	tcase_add_test(tc, valid_full_body);
 	tcase_add_test(tc, unknown_fields_with_paths);
+	tcase_add_test(tc, create_only_fields_are_set_once);
 	tcase_add_test(tc, wrong_types);
 	tcase_add_test(tc, string_lengths_in_characters);
 	tcase_add_test(tc, enums);
