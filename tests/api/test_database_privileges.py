@@ -1,0 +1,154 @@
+"""The database's own guard, checked against the migrated schema of the test
+stack: each service role holds exactly the privileges its tables need (stated
+per table, none by default), no role may rewrite an outbox, a history or the
+audit trail, the outbox is readable only by the event consumer role, and audit
+rows are bound to the request's tenant and organisation."""
+import subprocess
+
+import pytest
+
+from hearth_client import DEMO_COUNCIL, DEMO_COUNCIL_2, DEMO_TENANT
+
+# Every table of every service schema, and what its service role may do there.
+EXPECTED = {
+    "hearth_providers": {
+        "providers.organisations": "SELECT,INSERT,UPDATE",
+        "providers.providers": "SELECT,INSERT,UPDATE",
+        "providers.settings": "SELECT,INSERT,UPDATE",
+        "providers.frameworks": "SELECT,INSERT,UPDATE",
+        "providers.framework_lots": "SELECT,INSERT,UPDATE,DELETE",
+        "providers.framework_members": "SELECT,INSERT,UPDATE",
+        "providers.framework_member_history": "SELECT,INSERT",
+        "providers.framework_scores": "SELECT,INSERT,UPDATE",
+        "providers.contracts": "SELECT,INSERT,UPDATE",
+        "providers.outbox": "INSERT",
+        "providers.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
+        "audit.events": "INSERT",
+    },
+    "hearth_placements": {
+        "placements.children": "SELECT,INSERT,UPDATE",
+        "placements.placements": "SELECT,INSERT,UPDATE",
+        "placements.ipas": "SELECT,INSERT",
+        "placements.outbox": "INSERT",
+        "placements.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
+        "audit.events": "INSERT",
+        # Read-only views of the register it needs (API.md §7 moves these to
+        # published functions).
+        "providers.organisations": "SELECT",
+        "providers.providers": "SELECT",
+        "providers.settings": "SELECT",
+    },
+}
+PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
+
+
+def admin_psql(stack_env, sql):
+    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-v", "ON_ERROR_STOP=1",
+                          "-At", "-F", "|", "-c", sql], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return [line for line in out.stdout.splitlines() if line]
+
+
+def as_role(stack_env, role, sql):
+    url = (f"host={stack_env['HEARTH_PG_SOCKET_DIR']} port={stack_env['HEARTH_PG_PORT']} "
+           f"dbname=hearth user={role}")
+    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+                          capture_output=True, text=True)
+
+
+def in_request(tenant, org, sql):
+    return (f"BEGIN; SELECT hearth.begin_request('{tenant}', '{org}', 'attacker', 'commissioner', "
+            f"'rid'); {sql}; COMMIT")
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_holds_exactly_its_per_table_privileges(stack_env, role):
+    checks = ", ".join(f"has_table_privilege('{role}', c.oid, '{p}') AS {p.lower()}"
+                       for p in PRIVILEGES)
+    rows = admin_psql(stack_env, f"""
+        SELECT n.nspname || '.' || c.relname, {checks}
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname NOT LIKE 'pg_toast%'
+        ORDER BY 1""")
+    held = {}
+    for row in rows:
+        name, *flags = row.split("|")
+        granted = ",".join(p for p, f in zip(PRIVILEGES, flags) if f == "t")
+        if granted:
+            held[name] = granted
+    assert held == EXPECTED[role]
+
+
+def test_no_table_privilege_is_granted_by_default(stack_env):
+    rows = admin_psql(stack_env, """
+        SELECT n.nspname, d.defaclacl::text FROM pg_default_acl d
+        JOIN pg_namespace n ON n.oid = d.defaclnamespace
+        WHERE d.defaclobjtype = 'r' AND d.defaclacl::text LIKE '%hearth_%'""")
+    assert rows == []
+
+
+@pytest.mark.parametrize("role, sql", [
+    ("hearth_placements", "UPDATE placements.outbox SET payload = '{}'"),
+    ("hearth_placements", "DELETE FROM placements.outbox"),
+    ("hearth_placements", "SELECT count(*) FROM placements.outbox"),
+    ("hearth_providers", "SELECT count(*) FROM providers.outbox"),
+    ("hearth_providers", "UPDATE providers.framework_member_history SET reason = 'rewritten'"),
+    ("hearth_placements", "UPDATE placements.ipas SET weekly_fee_pence = 1"),
+    ("hearth_placements", "SELECT count(*) FROM audit.events"),
+    ("hearth_providers", "UPDATE audit.events SET status = 200"),
+    ("hearth_placements", "SELECT count(*) FROM hearth.tenants"),
+    ("hearth_providers", "INSERT INTO hearth.tenants (name, slug) VALUES ('x', 'rogue-tenant')"),
+])
+def test_a_service_role_cannot_read_or_rewrite_what_is_not_its_to(stack_env, role, sql):
+    out = as_role(stack_env, role, in_request(DEMO_TENANT, DEMO_COUNCIL, sql))
+    assert out.returncode != 0
+    assert "permission denied" in out.stderr
+
+
+@pytest.mark.parametrize("values", [
+    # another tenant
+    "('11111111-1111-4111-8111-111111111111', NULL, 'GET', '/x', 200)",
+    # another organisation of the same tenant
+    f"('{DEMO_TENANT}', '{DEMO_COUNCIL_2}', 'GET', '/x', 200)",
+])
+def test_audit_rows_are_bound_to_the_request(stack_env, values):
+    out = as_role(stack_env, "hearth_placements", in_request(
+        DEMO_TENANT, DEMO_COUNCIL,
+        f"INSERT INTO audit.events (tenant_id, org_id, method, path, status) VALUES {values}"))
+    assert out.returncode != 0
+    assert "row-level security" in out.stderr
+
+
+def test_audit_rows_cannot_pose_as_another_service(stack_env):
+    out = as_role(stack_env, "hearth_placements", in_request(
+        DEMO_TENANT, DEMO_COUNCIL,
+        f"INSERT INTO audit.events (service, tenant_id, org_id, method, path, status) "
+        f"VALUES ('hearth_providers', '{DEMO_TENANT}', '{DEMO_COUNCIL}', 'GET', '/x', 200)"))
+    assert out.returncode != 0
+    assert "row-level security" in out.stderr
+
+
+def test_the_request_own_audit_row_is_accepted(stack_env):
+    out = as_role(stack_env, "hearth_placements", in_request(
+        DEMO_TENANT, DEMO_COUNCIL,
+        f"INSERT INTO audit.events (tenant_id, org_id, method, path, status, request_id) "
+        f"VALUES ('{DEMO_TENANT}', '{DEMO_COUNCIL}', 'GET', '/x', 200, 'own-row-probe')"))
+    assert out.returncode == 0, out.stderr
+    assert admin_psql(stack_env, "SELECT service FROM audit.events "
+                                 "WHERE request_id = 'own-row-probe'") == ["hearth_placements"]
+
+
+def test_the_event_reader_reads_every_tenants_events_and_writes_none(stack_env):
+    rows = admin_psql(stack_env, """
+        BEGIN; SET LOCAL ROLE hearth_event_reader;
+        SELECT count(DISTINCT tenant_id) > 0, count(*) > 0 FROM placements.outbox;
+        COMMIT""")
+    assert "t|t" in rows
+    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c",
+                          "BEGIN; SET LOCAL ROLE hearth_event_reader; "
+                          "DELETE FROM providers.outbox; COMMIT"], capture_output=True, text=True)
+    assert out.returncode != 0 and "permission denied" in out.stderr
+    # It cannot log in: it is granted to the consumer's role, not used directly.
+    assert admin_psql(stack_env, "SELECT rolcanlogin FROM pg_roles "
+                                 "WHERE rolname = 'hearth_event_reader'") == ["f"]
