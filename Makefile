@@ -66,12 +66,21 @@ $(BUILD)/bin/hearthctl: $(ADMIN_OBJ) $(LIBHEARTH)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Unit tests: one Check binary per tests/unit/**/test_<module>.c.
-vpath test_%.c $(sort $(dir $(UNIT_SRC)))
-$(BUILD)/tests/test_%: test_%.c $(LIBHEARTH)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(LIBHEARTH) \
-	    $(shell pkg-config --libs check) $(PKG_LIBS)
+# Unit tests: one Check binary per tests/unit/<dir>/test_<module>.c. A test under
+# tests/unit/common links libhearth.a; one under tests/unit/<program> (a service,
+# or admin for hearthctl) also links that program's objects without main.c and
+# sees its private headers, so its pure functions are tested directly.
+UNIT_DIRS := $(sort $(patsubst tests/unit/%/,%,$(dir $(UNIT_SRC))))
+unit_objs  = $(if $(filter common,$(1)),,$(filter-out %/main.o,\
+               $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c))))
+define unit_rule
+$(patsubst tests/unit/$(1)/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/$(1)/test_*.c)): \
+  $(BUILD)/tests/%: tests/unit/$(1)/%.c $(call unit_objs,$(1)) $(LIBHEARTH)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -Iservices/$(1) $$(DEPFLAGS) -MF $$@.d $$(LDFLAGS) -o $$@ $$< \
+	    $(call unit_objs,$(1)) $(LIBHEARTH) $$(shell pkg-config --libs check) $(PKG_LIBS)
+endef
+$(foreach d,$(UNIT_DIRS),$(eval $(call unit_rule,$(d))))
 
 # Fuzz harnesses: clang with libFuzzer and ASan/UBSan over the common sources.
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS)

@@ -88,7 +88,7 @@ if ! make -s build/lib/libhearth.a >"$tmp/make.log" 2>&1; then
 fi
 # shellcheck disable=SC2086
 cc $cflags -o "$tmp/test_db_pool" tests/dbtest/test_db_pool.c \
-	services/admin/migrate.c services/admin/tenant.c $objs $pkgs -lpthread
+	services/admin/migrate*.c services/admin/tenant.c $objs $pkgs -lpthread
 
 export HEARTH_TEST_DATABASE_URL="host=$tmp port=$port dbname=hearth_test user=postgres"
 export HEARTH_TEST_MIGRATIONS_ROOT="$tmp/root"
