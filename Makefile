@@ -73,12 +73,16 @@ $(BUILD)/bin/hearthctl: $(ADMIN_OBJ) $(LIBHEARTH)
 UNIT_DIRS := $(sort $(patsubst tests/unit/%/,%,$(dir $(UNIT_SRC))))
 unit_objs  = $(if $(filter common,$(1)),,$(filter-out %/main.o,\
                $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c))))
+# tests/unit/<dir>/support_*.c (fixtures several suites share) go into every
+# test binary of that directory.
+unit_support = $(wildcard tests/unit/$(1)/support_*.c)
 define unit_rule
 $(patsubst tests/unit/$(1)/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/$(1)/test_*.c)): \
-  $(BUILD)/tests/%: tests/unit/$(1)/%.c $(call unit_objs,$(1)) $(LIBHEARTH)
+  $(BUILD)/tests/%: tests/unit/$(1)/%.c $(call unit_support,$(1)) $(call unit_objs,$(1)) $(LIBHEARTH)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) -Iservices/$(1) $$(DEPFLAGS) -MF $$@.d $$(LDFLAGS) -o $$@ $$< \
-	    $(call unit_objs,$(1)) $(LIBHEARTH) $$(shell pkg-config --libs check) $(PKG_LIBS)
+	$$(CC) $$(CFLAGS) -Iservices/$(1) -Itests/unit/$(1) $$(DEPFLAGS) -MF $$@.d $$(LDFLAGS) -o $$@ \
+	    $$< $(call unit_support,$(1)) $(call unit_objs,$(1)) $(LIBHEARTH) \
+	    $$(shell pkg-config --libs check) $(PKG_LIBS)
 endef
 $(foreach d,$(UNIT_DIRS),$(eval $(call unit_rule,$(d))))
 

@@ -4,6 +4,12 @@
 # (CK_FORK=no so valgrind sees the tests themselves) and any error fails it.
 set -uo pipefail
 passed=0 failed=0
+# Test keys generated once for the whole run (see tests/unit/common/support_auth.c).
+if [ -z "${HEARTH_TEST_KEY_CACHE:-}" ]; then
+	HEARTH_TEST_KEY_CACHE=$(mktemp -d)
+	trap 'rm -rf "$HEARTH_TEST_KEY_CACHE"' EXIT
+	export HEARTH_TEST_KEY_CACHE
+fi
 for bin in "$@"; do
 	if [ "${VALGRIND:-0}" = 1 ]; then
 		out=$(CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
