@@ -2,15 +2,22 @@
 # test_db.sh - run the database-layer tests against a throwaway PostgreSQL.
 #
 # Starts a private cluster (initdb refuses root, so as the `postgres` OS user
-# when run by root) with only a Unix socket in its own temporary directory,
-# builds tests/dbtest/test_db_pool.c, runs it, and removes everything again.
+# when run by root) with only a Unix socket in its own temporary directory (as
+# root under /var/lib/hearth, which that user reaches wherever the clone and
+# TMPDIR are), builds tests/dbtest/test_db_pool.c, runs it, and removes
+# everything again.
 # VALGRIND=1 also runs the binary under valgrind. Exits non-zero on failure.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 port=${HEARTH_TEST_PG_PORT:-55432}
-tmp=$(mktemp -d)
+if [ "$(id -u)" -eq 0 ]; then
+	(umask 022 && mkdir -p /var/lib/hearth)
+	tmp=$(mktemp -d -p /var/lib/hearth dbtest.XXXXXX)
+else
+	tmp=$(mktemp -d)
+fi
 data=$tmp/data
 
 as_pg() {
