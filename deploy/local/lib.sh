@@ -3,7 +3,7 @@
 # keys, the Hearth services and the nginx gateway, all under one run directory.
 #
 # Source it (then call hearth_env_init) or run it as a command:
-#   deploy/local/lib.sh free-port | pg-start | pg-stop | pg-status | token | shared-remove ...
+#   deploy/local/lib.sh free-port | pg-start | pg-stop | pg-status | pg-pause | pg-resume | token | ...
 #
 # Settings (default in brackets):
 #   HEARTH_RUN_DIR [<repo>/.run]      everything the stack writes
@@ -310,6 +310,27 @@ hearth_pg_stop() {
 	hearth_pg_as "$HEARTH_PGBIN/pg_ctl" stop -D "$HEARTH_PGDATA" -m fast -w -t 60 >/dev/null
 }
 
+# Send <signal> to the postmaster of <data directory> [this stack's] and to
+# every process it started: STOP pauses the whole server (the kernel still
+# accepts connections and bytes, nothing answers), CONT resumes it. For the
+# fault tests.
+hearth_pg_signal() { # <STOP|CONT> [data directory]
+	local pm pid ppid pids=() f
+	pm=$(head -n1 "${2:-$HEARTH_PGDATA}/postmaster.pid" 2>/dev/null) || return 1
+	hearth_pid_is "$pm" postgres || return 1
+	# The postmaster first: stopped, it starts no new process.
+	[ "$1" = STOP ] && pids+=("$pm")
+	for f in /proc/[0-9]*/stat; do
+		read -r pid _ _ ppid _ <"$f" 2>/dev/null || continue
+		[ "$ppid" = "$pm" ] && pids+=("$pid")
+	done
+	[ "$1" = STOP ] || pids+=("$pm")
+	kill -"$1" "${pids[@]}"
+}
+
+hearth_pg_pause() { hearth_pg_signal STOP; }
+hearth_pg_resume() { hearth_pg_signal CONT; }
+
 hearth_pg_status() {
 	if hearth_pg_running; then
 		echo "PostgreSQL running on port $(hearth_pg_port), data $HEARTH_PGDATA, socket $(hearth_pg_sockdir)"
@@ -504,13 +525,13 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -euo pipefail
 	hearth_env_init
 	case "${1:-}" in
-	free-port | port-free | pg-start | pg-stop | pg-status | token | admin-url | services | shared-remove)
+	free-port | port-free | pg-start | pg-stop | pg-status | pg-pause | pg-resume | token | admin-url | services | shared-remove)
 		cmd=hearth_${1//-/_}
 		shift
 		"$cmd" "$@"
 		;;
 	*)
-		echo "usage: $0 free-port|port-free PORT|pg-start|pg-stop|pg-status|token [roles] [org]|admin-url|services|shared-remove" >&2
+		echo "usage: $0 free-port|port-free PORT|pg-start|pg-stop|pg-status|pg-pause|pg-resume|token [roles] [org]|admin-url|services|shared-remove" >&2
 		exit 2
 		;;
 	esac

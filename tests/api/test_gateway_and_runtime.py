@@ -1,6 +1,7 @@
 """The foundation through the real gateway: health, readiness, authentication,
 problem+json for every error the runtime or the gateway produces, request ids,
-body limits, media types, strict JSON, and readiness across a database restart."""
+body limits, media types, strict JSON, and readiness across a database restart
+and a database that stops answering."""
 import time
 import uuid
 
@@ -165,5 +166,35 @@ def test_readiness_follows_the_database_while_services_keep_running(api, stack_c
     assert api.get("/readyz", auth=False).status_code == 200
     # Every pooled connection the restart cut is noticed and replaced on
     # checkout: a burst wider than the pool gets no error at all.
+    statuses = burst(api)
+    assert statuses == [200] * 64, statuses
+
+
+def test_a_paused_database_gives_503_within_seconds_then_recovers(api, stack_ctl):
+    """PostgreSQL stopped with SIGSTOP keeps its sockets open and the kernel keeps
+    accepting bytes, so only the services' own deadlines end the wait: readiness
+    and data requests answer 503 within seconds (the ping's connect timeout, the
+    query timeout), never hang, and all is well again after SIGCONT."""
+    assert burst(api) == [200] * 64  # idle pooled connections, as in production
+    stack_ctl("pg-pause")
+    try:
+        for path, auth in (("/readyz", False), ("/v1/organisations", True),
+                           ("/readyz", False), ("/v1/organisations", True)):
+            started = time.monotonic()
+            resp = api.get(path, auth=auth)
+            took = time.monotonic() - started
+            assert_problem(resp, 503, "unavailable")
+            assert int(resp.headers["Retry-After"]) > 0
+            assert took < 10, f"{path} answered after {took:.1f} s"
+        assert api.get("/healthz", auth=False).status_code == 200
+    finally:
+        stack_ctl("pg-resume")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if api.get("/readyz", auth=False).status_code == 200:
+            break
+        time.sleep(0.3)
+    assert api.get("/readyz", auth=False).status_code == 200
+    # The connections that timed out are reset on checkout; the rest still work.
     statuses = burst(api)
     assert statuses == [200] * 64, statuses

@@ -25,6 +25,8 @@ as_pg() {
 }
 
 cleanup() {
+	# A server a failed deadline test left paused would ignore the stop.
+	(source "$repo/deploy/local/lib.sh" && hearth_pg_signal CONT "$data") >/dev/null 2>&1 || true
 	as_pg "$pgbin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
@@ -66,6 +68,7 @@ objs="build/lib/libhearth.a"
 if ! make -s build/lib/libhearth.a >"$tmp/make.log" 2>&1; then
 	echo "test_db.sh: libhearth.a does not build; compiling the database modules directly"
 	objs="services/common/db_pool.c services/common/db_tx.c services/common/db_errors.c
+	      services/common/db_wait.c
 	      services/common/audit.c services/common/outbox.c services/common/idempotency.c
 	      services/common/problem.c services/common/log.c"
 fi
@@ -77,6 +80,9 @@ export HEARTH_TEST_DATABASE_URL="host=$tmp port=$port dbname=hearth_test user=po
 export HEARTH_TEST_MIGRATIONS_ROOT="$tmp/root"
 export HEARTH_TEST_PG_STOP="$stop_cmd >/dev/null"
 export HEARTH_TEST_PG_START="$start_cmd >/dev/null"
+# Pause and resume the whole server (SIGSTOP/SIGCONT), for the deadline tests.
+signal_cmd="bash -c 'source $repo/deploy/local/lib.sh && hearth_pg_signal \$0 $data'"
+export HEARTH_TEST_PG_PAUSE="$signal_cmd STOP" HEARTH_TEST_PG_RESUME="$signal_cmd CONT"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 "$tmp/test_db_pool"
