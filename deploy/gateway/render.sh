@@ -145,7 +145,7 @@ done <"$services_file"
 [ -n "$HEARTH_GW_READY_SERVICE" ] || die "$services_file lists no service"
 export HEARTH_GW_READY_SERVICE
 
-cp "$here/headers.conf" "$out/conf/headers.conf"
+cp "$here/headers.conf" "$here/error_pages.conf" "$here/problems.conf" "$out/conf/"
 render "$here/api.conf.template" "$out/conf/api.conf"
 render "$here/nginx.conf.template" "$out/nginx.conf"
 
