@@ -44,7 +44,7 @@ tier() { # <name> <command...>: run, take its "N passed, N failed" line
 	fi
 	total_passed=$((total_passed + passed))
 	total_failed=$((total_failed + failed))
-	report+=("$(printf '%-10s %s passed, %s failed' "$name" "$passed" "$failed")")
+	report+=("$(printf '%-13s %s passed, %s failed' "$name" "$passed" "$failed")")
 }
 
 tier build make -j"$jobs" all
