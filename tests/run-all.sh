@@ -5,6 +5,7 @@
 #   unit         Check suites, then the same under AddressSanitizer+UBSan and valgrind
 #   database     the pool, transactions, audit, outbox, idempotency and migrations
 #                against a throwaway PostgreSQL
+#   fresh-clone  `make run` / `make stop` from a copy in a private mktemp -d folder
 #   api          black-box tests through the real nginx gateway (tests/api)
 #   api-asan     the same against services built with AddressSanitizer and UBSan
 #   openapi      Redocly lint of openapi/*.yaml
@@ -43,7 +44,7 @@ tier() { # <name> <command...>: run, take its "N passed, N failed" line
 	fi
 	total_passed=$((total_passed + passed))
 	total_failed=$((total_failed + failed))
-	report+=("$(printf '%-10s %s passed, %s failed' "$name" "$passed" "$failed")")
+	report+=("$(printf '%-13s %s passed, %s failed' "$name" "$passed" "$failed")")
 }
 
 tier build make -j"$jobs" all
@@ -51,6 +52,7 @@ tier unit make -s -j"$jobs" unit-test
 tier unit-asan make -s -j"$jobs" SANITIZE=address,undefined unit-test
 tier unit-valgrind env VALGRIND=1 make -s -j"$jobs" unit-test
 tier database tests/dbtest/test_db.sh
+tier fresh-clone tests/fresh-clone.sh
 tier api make -s api-test
 tier api-asan make -s api-test-sanitize
 tier openapi tests/lint-openapi.sh

@@ -19,6 +19,8 @@
 #   HEARTH_GATEWAY_ACCESS_LOG  [<out>/logs/access.log]  or /dev/stdout
 #   HEARTH_GATEWAY_ERROR_LOG   [<out>/logs/error.log]   or stderr
 #   HEARTH_GATEWAY_WORKERS     [auto]  HEARTH_GATEWAY_WORKER_CONNECTIONS [1024]
+#   HEARTH_GATEWAY_TEMP_DIR    [<out>/tmp]  body buffers; the workers' user
+#                              must reach it
 #   HEARTH_GATEWAY_USER        user for worker processes when started by
 #                              root [nobody]; ignored otherwise
 #   HEARTH_TRUSTED_PROXIES     CIDRs whose X-Forwarded-For names the client
@@ -34,7 +36,8 @@ services_file=${2:-${HEARTH_SERVICES_FILE:-$here/../services.txt}}
 [ -r "$services_file" ] || die "cannot read services file $services_file"
 command -v envsubst >/dev/null || die "envsubst not found (package gettext-base)"
 
-mkdir -p "$out/conf/routes" "$out/logs" "$out/tmp"
+export HEARTH_GW_TEMP_DIR=${HEARTH_GATEWAY_TEMP_DIR:-$out/tmp}
+mkdir -p "$out/conf/routes" "$out/logs" "$HEARTH_GW_TEMP_DIR"
 out=$(cd "$out" && pwd)
 rm -f "$out"/conf/routes/*.conf "$out"/conf/*.conf
 
@@ -66,7 +69,6 @@ export HEARTH_GW_ACCESS_LOG=${HEARTH_GATEWAY_ACCESS_LOG:-$out/logs/access.log}
 export HEARTH_GW_ERROR_LOG=${HEARTH_GATEWAY_ERROR_LOG:-$out/logs/error.log}
 export HEARTH_GW_WORKERS=${HEARTH_GATEWAY_WORKERS:-auto}
 export HEARTH_GW_WORKER_CONNECTIONS=${HEARTH_GATEWAY_WORKER_CONNECTIONS:-1024}
-export HEARTH_GW_TEMP_DIR=$out/tmp
 rps=${HEARTH_RATE_LIMIT_RPS:-50}
 burst=${HEARTH_RATE_LIMIT_BURST:-100}
 
@@ -76,6 +78,7 @@ valid_size "$HEARTH_GW_BATCH_MAX_BODY" || die "HEARTH_GATEWAY_BATCH_MAX_BODY mus
 valid_uint "$rps" || die "HEARTH_RATE_LIMIT_RPS must be a whole number, got \"$rps\""
 valid_uint "$burst" || die "HEARTH_RATE_LIMIT_BURST must be a whole number, got \"$burst\""
 [[ $HEARTH_GW_WORKER_CONNECTIONS =~ ^[1-9][0-9]{1,5}$ ]] || die "HEARTH_GATEWAY_WORKER_CONNECTIONS must be a number, got \"$HEARTH_GW_WORKER_CONNECTIONS\""
+[[ $HEARTH_GW_TEMP_DIR =~ ^[A-Za-z0-9._/+-]+$ ]] || die "HEARTH_GATEWAY_TEMP_DIR must be a plain path, got \"$HEARTH_GW_TEMP_DIR\""
 [[ $HEARTH_GW_WORKERS =~ ^(auto|[1-9][0-9]{0,2})$ ]] || die "HEARTH_GATEWAY_WORKERS must be auto or a number, got \"$HEARTH_GW_WORKERS\""
 
 # Workers drop root only when the master has it; otherwise no user directive.
@@ -84,10 +87,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	gw_user=${HEARTH_GATEWAY_USER:-nobody}
 	gw_group=$(id -gn "$gw_user" 2>/dev/null) || die "no such user $gw_user"
 	HEARTH_GW_USER_DIRECTIVE="user $gw_user $gw_group;"
-	# Workers buffer large bodies in $out/tmp: they must reach it.
-	chown "$gw_user:$gw_group" "$out/tmp"
-	runuser -u "$gw_user" -- test -w "$out/tmp" ||
-		die "user $gw_user cannot write $out/tmp (is a parent directory private?)"
+	# Workers buffer large bodies in the temp directory: they must reach it.
+	chown "$gw_user:$gw_group" "$HEARTH_GW_TEMP_DIR"
+	runuser -u "$gw_user" -- test -w "$HEARTH_GW_TEMP_DIR" ||
+		die "user $gw_user cannot write $HEARTH_GW_TEMP_DIR (is a parent directory private? set HEARTH_GATEWAY_TEMP_DIR)"
 fi
 export HEARTH_GW_USER_DIRECTIVE
 
@@ -142,7 +145,7 @@ done <"$services_file"
 [ -n "$HEARTH_GW_READY_SERVICE" ] || die "$services_file lists no service"
 export HEARTH_GW_READY_SERVICE
 
-cp "$here/headers.conf" "$out/conf/headers.conf"
+cp "$here/headers.conf" "$here/error_pages.conf" "$here/problems.conf" "$out/conf/"
 render "$here/api.conf.template" "$out/conf/api.conf"
 render "$here/nginx.conf.template" "$out/nginx.conf"
 

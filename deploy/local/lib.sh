@@ -3,7 +3,7 @@
 # keys, the Hearth services and the nginx gateway, all under one run directory.
 #
 # Source it (then call hearth_env_init) or run it as a command:
-#   deploy/local/lib.sh free-port | pg-start | pg-stop | pg-status | token ...
+#   deploy/local/lib.sh free-port | pg-start | pg-stop | pg-status | pg-pause | pg-resume | token | ...
 #
 # Settings (default in brackets):
 #   HEARTH_RUN_DIR [<repo>/.run]      everything the stack writes
@@ -12,6 +12,7 @@
 #   HEARTH_BIN_DIR [<repo>/build/bin] HEARTH_PG_BIN [/usr/lib/postgresql/15/bin]
 #   HEARTH_PG_OPTIONS                 extra postgres options, e.g. "-c fsync=off"
 #   HEARTH_START_TIMEOUT_S [30]       wait for each service's /readyz
+#   HEARTH_SHARED_DIR [see hearth_env_init] what other OS users must reach
 # Functions report failures on stderr and return non-zero; hearth_die exits.
 
 HEARTH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -37,8 +38,55 @@ hearth_env_init() {
 	HEARTH_JWT_AUDIENCE=${HEARTH_JWT_AUDIENCE:-hearth-api}
 	HEARTH_JWT_PEM_KID=${HEARTH_JWT_PEM_KID:-dev}
 	HEARTH_KEYS=$HEARTH_RUN/keys
-	HEARTH_PGDATA=$HEARTH_RUN/pg/data
+	# The PostgreSQL cluster and socket (used by the `postgres` user when we
+	# are root) and the gateway's body buffers (its workers run as `nobody`)
+	# must be reachable by those users. A run directory often is not: root's
+	# clone sits under /root (mode 700), and so is any `mktemp -d`. So as root
+	# they live under /var/lib/hearth/<hash of the run directory's path>, one
+	# directory per run directory, found again by every later run and stop;
+	# otherwise in the run directory itself.
+	if [ -n "${HEARTH_SHARED_DIR:-}" ]; then
+		HEARTH_SHARED=$HEARTH_SHARED_DIR
+	elif [ "$(id -u)" -eq 0 ]; then
+		HEARTH_SHARED=/var/lib/hearth/$(printf '%s' "$HEARTH_RUN" | sha256sum | cut -c1-16)
+	else
+		HEARTH_SHARED=$HEARTH_RUN
+	fi
+	HEARTH_PGDATA=$HEARTH_SHARED/pg/data
 	mkdir -p "$HEARTH_RUN/logs" "$HEARTH_RUN/pids"
+}
+
+# Create the shared directory. One we made for an earlier run directory of the
+# same path (deleted since, e.g. to start afresh) is removed first: the two
+# carry the same random id only when they were made together.
+hearth_shared_prepare() {
+	local mine theirs
+	[ "$HEARTH_SHARED" != "$HEARTH_RUN" ] || return 0
+	mine=$(cat "$HEARTH_RUN/shared.id" 2>/dev/null || true)
+	theirs=$(cat "$HEARTH_SHARED/shared.id" 2>/dev/null || true)
+	[ -n "$mine" ] && [ "$mine" = "$theirs" ] && return 0
+	if [ -n "$theirs" ]; then
+		if hearth_pg_running; then
+			hearth_die "PostgreSQL of an earlier run directory $HEARTH_RUN still runs in $HEARTH_PGDATA; stop it with make stop"
+		fi
+		hearth_log "removing $HEARTH_SHARED, left by an earlier run directory $HEARTH_RUN"
+		rm -rf "$HEARTH_SHARED"
+	fi
+	# Every parent must stay traversable by the other users, whatever our umask.
+	(umask 022 && mkdir -p "$HEARTH_SHARED") || hearth_die "cannot create $HEARTH_SHARED"
+	chmod 755 "$HEARTH_SHARED"
+	mine=$(openssl rand -hex 8) || hearth_die "openssl rand failed"
+	echo "$mine" >"$HEARTH_SHARED/shared.id"
+	echo "$mine" >"$HEARTH_RUN/shared.id"
+	# For whoever finds the directory: which run directory it belongs to.
+	printf '%s\n' "$HEARTH_RUN" >"$HEARTH_SHARED/run-dir"
+}
+
+# Remove the shared directory of a stopped stack (a throwaway stack's cleanup).
+hearth_shared_remove() {
+	[ "$HEARTH_SHARED" != "$HEARTH_RUN" ] || return 0
+	hearth_pg_running && return 1
+	rm -rf "$HEARTH_SHARED" "$HEARTH_RUN/shared.id"
 }
 
 # ---- ports and processes ----------------------------------------------------
@@ -149,12 +197,12 @@ hearth_pg_as() {
 	fi
 }
 
-# The socket directory: $RUN/pg/sock, unless that path is too long for a unix
-# socket name (107 bytes), then a private directory under /tmp.
+# The socket directory: next to the data, unless that path is too long for a
+# unix socket name (107 bytes), then a private directory under /tmp.
 hearth_pg_sockdir() {
-	local dir=$HEARTH_RUN/pg/sock
+	local dir=$HEARTH_SHARED/pg/sock
 	if ((${#dir} > 90)); then
-		dir=${TMPDIR:-/tmp}/hearth-pg-$(printf '%s' "$HEARTH_RUN" | cksum | cut -d' ' -f1)
+		dir=/tmp/hearth-pg-$(printf '%s' "$HEARTH_SHARED" | sha256sum | cut -c1-16)
 	fi
 	echo "$dir"
 }
@@ -174,14 +222,14 @@ hearth_service_url() { # <service>
 hearth_pg_init() {
 	local owner sock
 	[ -x "$HEARTH_PGBIN/initdb" ] || hearth_die "PostgreSQL 15 not found in $HEARTH_PGBIN (make deps)"
+	hearth_shared_prepare
 	sock=$(hearth_pg_sockdir)
 	mkdir -p "$HEARTH_RUN/pg" "$HEARTH_PGDATA" "$sock"
-	touch "$HEARTH_RUN/logs/postgres.log"
 	if [ "$(id -u)" -eq 0 ]; then
 		owner=postgres
-		chown postgres: "$HEARTH_PGDATA" "$sock" "$HEARTH_RUN/logs/postgres.log"
+		chown postgres: "$HEARTH_PGDATA" "$sock"
 		runuser -u postgres -- test -w "$HEARTH_PGDATA" ||
-			hearth_die "user postgres cannot reach $HEARTH_PGDATA (a parent directory is private); set HEARTH_RUN_DIR to a directory under /var/tmp or /srv"
+			hearth_die "user postgres cannot reach $HEARTH_PGDATA (a parent directory is private); choose another HEARTH_SHARED_DIR"
 	else
 		owner=$(id -un)
 	fi
@@ -240,10 +288,11 @@ hearth_pg_start() {
 	hearth_pg_choose_port
 	sock=$(hearth_pg_sockdir)
 	port=$(hearth_pg_port)
+	# The server writes to the log through the descriptor we open here (not
+	# pg_ctl -l): the `postgres` user may not reach the run directory.
 	hearth_pg_as "$HEARTH_PGBIN/pg_ctl" start -D "$HEARTH_PGDATA" -w -t 60 \
-		-l "$HEARTH_RUN/logs/postgres.log" \
 		-o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$sock ${HEARTH_PG_OPTIONS:-}" \
-		>/dev/null || {
+		>>"$HEARTH_RUN/logs/postgres.log" 2>&1 || {
 		tail -n 20 "$HEARTH_RUN/logs/postgres.log" >&2
 		hearth_die "PostgreSQL did not start; see $HEARTH_RUN/logs/postgres.log"
 	}
@@ -261,9 +310,30 @@ hearth_pg_stop() {
 	hearth_pg_as "$HEARTH_PGBIN/pg_ctl" stop -D "$HEARTH_PGDATA" -m fast -w -t 60 >/dev/null
 }
 
+# Send <signal> to the postmaster of <data directory> [this stack's] and to
+# every process it started: STOP pauses the whole server (the kernel still
+# accepts connections and bytes, nothing answers), CONT resumes it. For the
+# fault tests.
+hearth_pg_signal() { # <STOP|CONT> [data directory]
+	local pm pid ppid pids=() f
+	pm=$(head -n1 "${2:-$HEARTH_PGDATA}/postmaster.pid" 2>/dev/null) || return 1
+	hearth_pid_is "$pm" postgres || return 1
+	# The postmaster first: stopped, it starts no new process.
+	[ "$1" = STOP ] && pids+=("$pm")
+	for f in /proc/[0-9]*/stat; do
+		read -r pid _ _ ppid _ <"$f" 2>/dev/null || continue
+		[ "$ppid" = "$pm" ] && pids+=("$pid")
+	done
+	[ "$1" = STOP ] || pids+=("$pm")
+	kill -"$1" "${pids[@]}"
+}
+
+hearth_pg_pause() { hearth_pg_signal STOP; }
+hearth_pg_resume() { hearth_pg_signal CONT; }
+
 hearth_pg_status() {
 	if hearth_pg_running; then
-		echo "PostgreSQL running on port $(hearth_pg_port), socket $(hearth_pg_sockdir)"
+		echo "PostgreSQL running on port $(hearth_pg_port), data $HEARTH_PGDATA, socket $(hearth_pg_sockdir)"
 	else
 		echo "PostgreSQL not running"
 		return 1
@@ -368,7 +438,9 @@ hearth_gateway_dir() { echo "$HEARTH_RUN/nginx"; }
 hearth_gateway_render() {
 	local dir
 	dir=$(hearth_gateway_dir)
+	hearth_shared_prepare
 	HEARTH_GATEWAY_LISTEN=127.0.0.1:$HEARTH_GATEWAY_PORT \
+		HEARTH_GATEWAY_TEMP_DIR=$HEARTH_SHARED/gateway-tmp \
 		HEARTH_GATEWAY_TLS_LISTEN=127.0.0.1:${HEARTH_TLS_PORT:-8443} \
 		HEARTH_GATEWAY_ACCESS_LOG=$HEARTH_RUN/logs/gateway-access.log \
 		HEARTH_GATEWAY_ERROR_LOG=$HEARTH_RUN/logs/gateway-error.log \
@@ -453,13 +525,13 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -euo pipefail
 	hearth_env_init
 	case "${1:-}" in
-	free-port | port-free | pg-start | pg-stop | pg-status | token | admin-url | services)
+	free-port | port-free | pg-start | pg-stop | pg-status | pg-pause | pg-resume | token | admin-url | services | shared-remove)
 		cmd=hearth_${1//-/_}
 		shift
 		"$cmd" "$@"
 		;;
 	*)
-		echo "usage: $0 free-port|port-free PORT|pg-start|pg-stop|pg-status|token [roles] [org]|admin-url|services" >&2
+		echo "usage: $0 free-port|port-free PORT|pg-start|pg-stop|pg-status|pg-pause|pg-resume|token [roles] [org]|admin-url|services|shared-remove" >&2
 		exit 2
 		;;
 	esac

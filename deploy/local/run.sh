@@ -95,6 +95,7 @@ for entry in "${services[@]}"; do
 done
 cat <<EOF
   PostgreSQL  psql "$(hearth_admin_url)"
+              (data in $HEARTH_PGDATA)
   Logs        $rel/logs/
 
 Try it, as a commissioner of the demo council (token valid 8 hours):

@@ -10,7 +10,10 @@
  *   HEARTH_LISTEN_ADDR [127.0.0.1]  HEARTH_PORT*  (1-65535)
  *   HEARTH_DATABASE_URL*  libpq conninfo or postgresql:// URI
  *   HEARTH_DB_POOL_SIZE [8] HEARTH_DB_ACQUIRE_TIMEOUT_MS [2000]
- *   HEARTH_DB_STATEMENT_TIMEOUT_MS [5000]
+ *   HEARTH_DB_STATEMENT_TIMEOUT_MS [5000]  (the server cancels a statement past it)
+ *   HEARTH_DB_CONNECT_TIMEOUT_S [3]  (2-60; connecting, resetting, the readiness ping)
+ *   HEARTH_DB_QUERY_TIMEOUT_MS [0 = statement timeout + 1000]  (the client's own
+ *   deadline for every answer of the server; see hearth/db.h)
  *   HEARTH_JWT_KEYS_FILE*  HEARTH_JWT_PEM_KID [dev]  HEARTH_JWT_ISSUER*  HEARTH_JWT_AUDIENCE*
  *   HEARTH_JWT_LEEWAY_S [30]  HEARTH_JWT_CLAIM_TENANT [tenant]  HEARTH_JWT_CLAIM_ORG [org]
  *   HEARTH_JWT_CLAIM_ROLES [roles]  HEARTH_JWT_CLAIM_SUB [sub]  HEARTH_JWT_CACHE_SIZE [10000]
@@ -31,6 +34,8 @@ struct hearth_config {
 	int db_pool_size;
 	int db_acquire_timeout_ms;
 	int db_statement_timeout_ms;
+	int db_connect_timeout_s;
+	int db_query_timeout_ms;
 	const char *jwt_keys_file;
 	const char *jwt_pem_kid;
 	const char *jwt_issuer;

@@ -10,6 +10,15 @@
  * through the connection options, and every statement in the service's table is
  * prepared once per connection (again after a reset).
  *
+ * Time. Nothing waits on the server without a bound. Connecting (and resetting)
+ * is bounded by libpq's `connect_timeout`; TCP connections use keepalives and
+ * `tcp_user_timeout` (a conninfo that sets any of these wins). Every exchange
+ * (a query, commit, rollback, prepare) must be answered within
+ * `query_timeout_ms`, a client-side deadline kept even when the kernel still
+ * accepts our bytes (a paused server, a Unix socket); past it the call fails
+ * with a 503 and the connection is reset on its next checkout. The readiness
+ * ping waits at most `connect_timeout_s`.
+ *
  * Transactions. hearth_tx_begin() queues BEGIN and the row-level-security context
  * (hearth.begin_request(): hearth.tenant_id, hearth.org_id, hearth.sub,
  * hearth.roles, local to the transaction, after checking that the organisation
@@ -41,6 +50,8 @@ struct hearth_db_config {
 	int size;                 /* maximum connections, >= 1 */
 	int acquire_timeout_ms;
 	int statement_timeout_ms;
+	int connect_timeout_s;    /* 0: 3; libpq counts below 2 as 2 */
+	int query_timeout_ms;     /* 0: statement_timeout_ms + 1000 */
 	const char *application_name;
 	const char *search_path;  /* e.g. "providers, public" */
 };
@@ -71,7 +82,8 @@ struct hearth_db_stats {
 };
 void hearth_db_pool_stats(struct hearth_db_pool *pool, struct hearth_db_stats *out);
 
-/* Readiness: checkout, "SELECT 1", release. 0 when the database answers. */
+/* Readiness: checkout, "SELECT 1", release. 0 when the database answers; -1
+ * otherwise, within about connect_timeout_s. */
 int hearth_db_ping(struct hearth_db_pool *pool);
 
 /* Who is asking: copied into the transaction's RLS settings and audit rows. */

@@ -34,6 +34,9 @@ static const struct cfg_spec specs[] = {
 	INT("HEARTH_DB_POOL_SIZE", db_pool_size, "8", 1, 256),
 	INT("HEARTH_DB_ACQUIRE_TIMEOUT_MS", db_acquire_timeout_ms, "2000", 1, 60000),
 	INT("HEARTH_DB_STATEMENT_TIMEOUT_MS", db_statement_timeout_ms, "5000", 1, 600000),
+	INT("HEARTH_DB_CONNECT_TIMEOUT_S", db_connect_timeout_s, "3", 2, 60),
+	/* 0: the statement timeout plus a second, for the server to say so. */
+	INT("HEARTH_DB_QUERY_TIMEOUT_MS", db_query_timeout_ms, "0", 0, 660000),
 	{ "HEARTH_JWT_KEYS_FILE", CFG_FILE, offsetof(struct hearth_config, jwt_keys_file), NULL, 0, 0 },
 	STR("HEARTH_JWT_PEM_KID", jwt_pem_kid, "dev"),
 	STR("HEARTH_JWT_ISSUER", jwt_issuer, NULL),

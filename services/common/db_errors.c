@@ -60,6 +60,15 @@ void hearth_db_problem_from_sqlstate(const char *sqlstate, const char *constrain
 	snprintf(p->constraint, sizeof(p->constraint), "%s", constraint ? constraint : "");
 }
 
+void hearth_db_problem_timeout(struct hearth_problem *p)
+{
+	p->retry_after = 0;
+	hearth_problem_set(p, 503, "unavailable", "The database did not answer in time.");
+	p->retry_after = 2;
+	p->sqlstate[0] = '\0';
+	p->constraint[0] = '\0';
+}
+
 void hearth_db_problem_from_result(PGconn *conn, const PGresult *res, struct hearth_problem *p)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;

@@ -9,6 +9,8 @@
 #ifndef HEARTH_DB_INTERNAL_H
 #define HEARTH_DB_INTERNAL_H
 
+#include <time.h>
+
 #include "hearth/db.h"
 
 /* Name of the prepared statement that sets the row-level-security context. */
@@ -34,6 +36,24 @@ void hearth_db_release(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 /* The service statement called `name`, or NULL. */
 const struct hearth_stmt_def *hearth_db_find_stmt(const struct hearth_db_pool *pool,
 						  const char *name);
+
+/* The deadline of one exchange with the server (CLOCK_MONOTONIC): now plus the
+ * pool's query timeout. */
+void hearth_db_query_deadline(const struct hearth_db_pool *pool, struct timespec *out);
+void hearth_db_deadline_in(int ms, struct timespec *out);
+
+/* Flush what is queued and wait until a result can be read without blocking,
+ * never past `deadline`. 0 ready, 1 deadline passed, -1 connection failed. */
+int hearth_db_wait_ready(PGconn *conn, const struct timespec *deadline);
+
+/* PQgetResult(), bounded by `deadline`. NULL also when the deadline passed
+ * (*timed_out set) or the connection failed; either way the slot is marked
+ * broken unless libpq itself closed the connection. */
+PGresult *hearth_db_get_result(struct hearth_db_slot *slot, const struct timespec *deadline,
+			       int *timed_out);
+
+/* The problem of a server that did not answer before the deadline: 503. */
+void hearth_db_problem_timeout(struct hearth_problem *p);
 
 /* Map a failed result (or, with res NULL, the connection's state) to a problem
  * and log the server's message, which never reaches the client. */

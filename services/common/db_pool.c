@@ -6,6 +6,8 @@
  * rolls back anything a borrower left open. One mutex guards the slot table; the
  * slow work (connecting, preparing, rolling back) happens outside it, on a slot
  * marked busy, so a stalled server never blocks other checkouts' bookkeeping.
+ * Connections run in libpq's non-blocking mode and every wait for the server
+ * is bounded (db_wait.c); connecting is bounded by connect_timeout.
  */
 #include <errno.h>
 #include <poll.h>
@@ -35,7 +37,10 @@ struct hearth_db_pool {
 	char *conninfo;
 	char *options;
 	char *application_name;
+	char connect_timeout[16], tcp_user_timeout[16];
 	int acquire_timeout_ms;
+	int query_timeout_ms;
+	int ping_timeout_ms;
 	const struct hearth_stmt_def *stmts;
 
 	pthread_mutex_t mu;
@@ -79,13 +84,23 @@ int hearth_db_pool_new(const struct hearth_db_config *cfg, const struct hearth_s
 
 	*out = NULL;
 	if (!cfg || !cfg->conninfo || cfg->size < 1 || cfg->acquire_timeout_ms < 0 ||
-	    cfg->statement_timeout_ms < 0)
+	    cfg->statement_timeout_ms < 0 || cfg->connect_timeout_s < 0 ||
+	    cfg->query_timeout_ms < 0)
 		return -1;
 	pool = calloc(1, sizeof(*pool));
 	if (!pool)
 		return -1;
 	pool->size = cfg->size;
 	pool->acquire_timeout_ms = cfg->acquire_timeout_ms;
+	pool->query_timeout_ms = cfg->query_timeout_ms > 0 ? cfg->query_timeout_ms
+							   : cfg->statement_timeout_ms + 1000;
+	pool->ping_timeout_ms = 1000 * (cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 3);
+	snprintf(pool->connect_timeout, sizeof(pool->connect_timeout), "%d",
+		 pool->ping_timeout_ms / 1000);
+	/* Unacknowledged data on a TCP connection fails it after the query
+	 * timeout: the network dropped, not the server slow. */
+	snprintf(pool->tcp_user_timeout, sizeof(pool->tcp_user_timeout), "%d",
+		 pool->query_timeout_ms);
 	pool->stmts = stmts;
 	pool->conninfo = strdup(cfg->conninfo);
 	pool->application_name = strdup(cfg->application_name ? cfg->application_name : "hearth");
@@ -164,6 +179,11 @@ void hearth_db_slot_mark_broken(struct hearth_db_slot *slot)
 	slot->broken = 1;
 }
 
+void hearth_db_query_deadline(const struct hearth_db_pool *pool, struct timespec *out)
+{
+	hearth_db_deadline_in(pool->query_timeout_ms, out);
+}
+
 /* A server that restarted closed our socket while the connection sat idle;
  * libpq only notices when it next reads. Peek now, so the checkout can reset
  * instead of failing the request's first query. */
@@ -190,11 +210,14 @@ static int looks_dead(PGconn *conn)
 }
 
 /* Prepare the context statement and the service's table in one round trip. */
-static int prepare_all(struct hearth_db_pool *pool, PGconn *conn)
+static int prepare_all(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 {
-	int n = 0, rc = 0;
+	PGconn *conn = slot->conn;
+	struct timespec deadline;
+	int n = 0, rc = 0, timed_out;
 	PGresult *res;
 
+	hearth_db_query_deadline(pool, &deadline);
 	if (!PQenterPipelineMode(conn))
 		return -1;
 	if (!PQsendPrepare(conn, HEARTH_DB_CTX_STMT, ctx_sql, 5, NULL))
@@ -206,7 +229,7 @@ static int prepare_all(struct hearth_db_pool *pool, PGconn *conn)
 	if (rc != 0 || !PQpipelineSync(conn))
 		return -1;
 	for (int i = 0; i < n; i++) {
-		res = PQgetResult(conn);
+		res = hearth_db_get_result(slot, &deadline, &timed_out);
 		if (!res)
 			return -1;
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -217,10 +240,13 @@ static int prepare_all(struct hearth_db_pool *pool, PGconn *conn)
 			rc = -1;
 		}
 		PQclear(res);
-		if (PQgetResult(conn) != NULL || PQstatus(conn) != CONNECTION_OK)
+		res = hearth_db_get_result(slot, &deadline, &timed_out);
+		if (res || timed_out || PQstatus(conn) != CONNECTION_OK) {
+			PQclear(res);
 			return -1;
+		}
 	}
-	res = PQgetResult(conn);
+	res = hearth_db_get_result(slot, &deadline, &timed_out);
 	if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC)
 		rc = -1;
 	PQclear(res);
@@ -231,10 +257,15 @@ static int prepare_all(struct hearth_db_pool *pool, PGconn *conn)
 
 static PGconn *connect_new(struct hearth_db_pool *pool)
 {
-	/* dbname first with expand_dbname, so a URI or a conninfo string both work;
-	 * the keywords after it override what that string says. */
-	const char *keys[] = { "dbname", "options", "application_name", NULL };
-	const char *vals[] = { pool->conninfo, pool->options, pool->application_name, NULL };
+	/* dbname expands (expand_dbname), so a URI or a conninfo string both work:
+	 * what that string says overrides the keywords before it (time bounds,
+	 * keepalives: the operator may know better) and the keywords after it
+	 * override the string (what the pool relies on). */
+	const char *keys[] = { "connect_timeout", "keepalives", "keepalives_idle",
+			       "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+			       "dbname", "options", "application_name", NULL };
+	const char *vals[] = { pool->connect_timeout, "1", "30", "10", "3", pool->tcp_user_timeout,
+			       pool->conninfo, pool->options, pool->application_name, NULL };
 
 	return PQconnectdbParams(keys, vals, 1);
 }
@@ -256,9 +287,11 @@ static int ensure_live(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
 		pthread_mutex_unlock(&pool->mu);
 	}
 	/* A reset connection starts over outside pipeline mode; check rather than
-	 * trust it, since lending one still in a pipeline would desync results. */
+	 * trust it, since lending one still in a pipeline would desync results.
+	 * Non-blocking, so no send or flush can wait on the server unbounded. */
 	if (!slot->conn || PQstatus(slot->conn) != CONNECTION_OK ||
-	    PQpipelineStatus(slot->conn) != PQ_PIPELINE_OFF) {
+	    PQpipelineStatus(slot->conn) != PQ_PIPELINE_OFF ||
+	    PQsetnonblocking(slot->conn, 1) != 0) {
 		if (slot->conn)
 			hearth_log(HEARTH_LOG_WARN, "db: connect failed: %.*s",
 				   (int)strcspn(PQerrorMessage(slot->conn), "\n"),
@@ -269,7 +302,7 @@ static int ensure_live(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
 		return -1;
 	}
 	slot->broken = 0;
-	if (fresh && prepare_all(pool, slot->conn) != 0) {
+	if (fresh && prepare_all(pool, slot) != 0) {
 		slot->broken = 1;
 		if (PQstatus(slot->conn) != CONNECTION_OK) {
 			hearth_problem_set(p, 503, "unavailable", "The database is unavailable.");
@@ -350,11 +383,34 @@ int hearth_db_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
 	return 0;
 }
 
+/* Run a one-statement command (no pipeline) within the deadline. 0 when it
+ * succeeded with `want`; otherwise -1 and, if it timed out, the slot broken. */
+static int exec_bounded(struct hearth_db_slot *slot, const char *sql, ExecStatusType want,
+			const struct timespec *deadline)
+{
+	PGresult *res;
+	int rc = -1, timed_out = 0, results = 0;
+
+	if (!PQsendQuery(slot->conn, sql))
+		return -1;
+	/* Read to the end (NULL), so the connection is free for the next query. */
+	while ((res = hearth_db_get_result(slot, deadline, &timed_out)) != NULL) {
+		if (results++ == 0 && PQresultStatus(res) == want)
+			rc = 0;
+		else
+			rc = -1;
+		PQclear(res);
+	}
+	if (timed_out || PQstatus(slot->conn) != CONNECTION_OK)
+		rc = -1;
+	return rc;
+}
+
 /* Put the connection back in the idle state the pool promises, or mark it. */
-static void make_idle(struct hearth_db_slot *slot)
+static void make_idle(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 {
 	PGconn *conn = slot->conn;
-	PGresult *res;
+	struct timespec deadline;
 
 	if (!conn || slot->broken || PQstatus(conn) != CONNECTION_OK) {
 		slot->broken = 1;
@@ -369,11 +425,10 @@ static void make_idle(struct hearth_db_slot *slot)
 		return;
 	case PQTRANS_INTRANS:
 	case PQTRANS_INERROR:
-		res = PQexec(conn, "ROLLBACK");
-		if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+		hearth_db_query_deadline(pool, &deadline);
+		if (exec_bounded(slot, "ROLLBACK", PGRES_COMMAND_OK, &deadline) != 0 ||
 		    PQtransactionStatus(conn) != PQTRANS_IDLE)
 			slot->broken = 1;
-		PQclear(res);
 		return;
 	default:
 		/* A query still running or an unknown state: only a reset is safe. */
@@ -388,7 +443,7 @@ void hearth_db_release(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 
 	if (!slot)
 		return;
-	make_idle(slot);
+	make_idle(pool, slot);
 	open = slot->conn && PQstatus(slot->conn) == CONNECTION_OK;
 	pthread_mutex_lock(&pool->mu);
 	slot->open = open;
@@ -398,21 +453,25 @@ void hearth_db_release(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 	pthread_mutex_unlock(&pool->mu);
 }
 
+/* One readiness probe: 0 answered; 1 failed on a connection that looked alive
+ * (it may have died just now: worth one more try on a reset one); -1 failed
+ * otherwise (connecting failed, or no answer in time: the server is down). */
 static int ping_once(struct hearth_db_pool *pool)
 {
 	struct hearth_db_slot *slot;
 	struct hearth_problem p;
-	PGresult *res;
+	struct timespec deadline;
 	int rc;
 
 	hearth_problem_clear(&p);
 	if (hearth_db_checkout(pool, &slot, &p) != 0)
 		return -1;
-	res = PQexec(slot->conn, "SELECT 1");
-	rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : -1;
-	PQclear(res);
-	if (rc != 0)
+	hearth_db_deadline_in(pool->ping_timeout_ms, &deadline);
+	rc = exec_bounded(slot, "SELECT 1", PGRES_TUPLES_OK, &deadline);
+	if (rc != 0) {
+		rc = slot->broken ? -1 : 1; /* broken here: it timed out */
 		slot->broken = 1;
+	}
 	hearth_db_release(pool, slot);
 	return rc;
 }
@@ -422,7 +481,9 @@ int hearth_db_ping(struct hearth_db_pool *pool)
 	/* A connection can die between the liveness peek and the query; the second
 	 * try gets a reset connection, so readiness reflects the server, not
 	 * the state of one pooled socket. */
-	if (ping_once(pool) == 0)
-		return 0;
-	return ping_once(pool);
+	int rc = ping_once(pool);
+
+	if (rc == 1)
+		rc = ping_once(pool);
+	return rc == 0 ? 0 : -1;
 }

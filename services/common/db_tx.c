@@ -7,6 +7,9 @@
  * in order: one result then a NULL per statement, then PGRES_PIPELINE_SYNC.
  * After an error the server skips the rest up to the sync (PIPELINE_ABORTED),
  * the explicit transaction stays aborted, and the pool rolls it back on release.
+ * Each sync's results must all arrive before one deadline (the pool's query
+ * timeout, db_wait.c); past it the tx fails with a 503 and the connection is
+ * reset before its next loan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,18 @@ static void fail(struct hearth_tx *tx, const PGresult *res, struct hearth_proble
 		*p = tx->failure;
 }
 
+static void fail_timeout(struct hearth_tx *tx, struct hearth_problem *p)
+{
+	if (!tx->failed) {
+		hearth_problem_clear(&tx->failure);
+		hearth_db_problem_timeout(&tx->failure);
+		tx->failed = 1;
+	}
+	hearth_db_slot_mark_broken(tx->slot);
+	if (p)
+		*p = tx->failure;
+}
+
 static void fail_internal(struct hearth_tx *tx, const char *why, struct hearth_problem *p)
 {
 	hearth_log(HEARTH_LOG_ERROR, "db: %s", why);
@@ -69,22 +84,27 @@ static void fail_internal(struct hearth_tx *tx, const char *why, struct hearth_p
  * each read either advances or ends the drain. */
 static int sync_and_drain(struct hearth_tx *tx, int keep, PGresult **kept, struct hearth_problem *p)
 {
-	int n = tx->pending, broken = 0;
+	int n = tx->pending, broken = 0, timed_out = 0;
+	struct timespec deadline;
 	PGresult *res;
 
 	if (kept)
 		*kept = NULL;
 	tx->pending = 0;
+	hearth_db_query_deadline(tx->pool, &deadline);
 	if (!PQpipelineSync(tx->conn)) {
 		fail(tx, NULL, p);
 		hearth_db_slot_mark_broken(tx->slot);
 		return -1;
 	}
 	for (int i = 0; i < n && !broken; i++) {
-		res = PQgetResult(tx->conn);
+		res = hearth_db_get_result(tx->slot, &deadline, &timed_out);
 		if (!res) {
-			/* Only a lost connection ends the stream early. */
-			fail(tx, NULL, p);
+			/* Only a lost connection or the deadline ends the stream early. */
+			if (timed_out)
+				fail_timeout(tx, p);
+			else
+				fail(tx, NULL, p);
 			broken = 1;
 			break;
 		}
@@ -105,17 +125,25 @@ static int sync_and_drain(struct hearth_tx *tx, int keep, PGresult **kept, struc
 			break;
 		}
 		PQclear(res);
-		if (!broken && (res = PQgetResult(tx->conn)) != NULL) {
+		if (broken)
+			break;
+		if ((res = hearth_db_get_result(tx->slot, &deadline, &timed_out)) != NULL) {
 			/* A second result for one statement: COPY or multi-statement text,
 			 * neither of which belongs here. */
 			PQclear(res);
 			fail_internal(tx, "unexpected extra result in pipeline", p);
 			broken = 1;
+		} else if (timed_out) {
+			fail_timeout(tx, p);
+			broken = 1;
 		}
 	}
 	if (!broken) {
-		res = PQgetResult(tx->conn);
-		if (PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
+		res = hearth_db_get_result(tx->slot, &deadline, &timed_out);
+		if (timed_out) {
+			fail_timeout(tx, p);
+			broken = 1;
+		} else if (PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
 			if (!tx->failed)
 				fail(tx, res, p);
 			broken = 1;

@@ -98,6 +98,8 @@ static int open_dependencies(struct hearth_runtime *rt)
 		.size = rt->cfg.db_pool_size,
 		.acquire_timeout_ms = rt->cfg.db_acquire_timeout_ms,
 		.statement_timeout_ms = rt->cfg.db_statement_timeout_ms,
+		.connect_timeout_s = rt->cfg.db_connect_timeout_s,
+		.query_timeout_ms = rt->cfg.db_query_timeout_ms,
 		.application_name = rt->def->name,
 		.search_path = rt->def->search_path,
 	};

@@ -2,15 +2,22 @@
 # test_db.sh - run the database-layer tests against a throwaway PostgreSQL.
 #
 # Starts a private cluster (initdb refuses root, so as the `postgres` OS user
-# when run by root) with only a Unix socket in its own temporary directory,
-# builds tests/dbtest/test_db_pool.c, runs it, and removes everything again.
+# when run by root) with only a Unix socket in its own temporary directory (as
+# root under /var/lib/hearth, which that user reaches wherever the clone and
+# TMPDIR are), builds tests/dbtest/test_db_pool.c, runs it, and removes
+# everything again.
 # VALGRIND=1 also runs the binary under valgrind. Exits non-zero on failure.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 port=${HEARTH_TEST_PG_PORT:-55432}
-tmp=$(mktemp -d)
+if [ "$(id -u)" -eq 0 ]; then
+	(umask 022 && mkdir -p /var/lib/hearth)
+	tmp=$(mktemp -d -p /var/lib/hearth dbtest.XXXXXX)
+else
+	tmp=$(mktemp -d)
+fi
 data=$tmp/data
 
 as_pg() {
@@ -18,6 +25,8 @@ as_pg() {
 }
 
 cleanup() {
+	# A server a failed deadline test left paused would ignore the stop.
+	(source "$repo/deploy/local/lib.sh" && hearth_pg_signal CONT "$data") >/dev/null 2>&1 || true
 	as_pg "$pgbin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
@@ -83,6 +92,7 @@ objs="build/lib/libhearth.a"
 if ! make -s build/lib/libhearth.a >"$tmp/make.log" 2>&1; then
 	echo "test_db.sh: libhearth.a does not build; compiling the database modules directly"
 	objs="services/common/db_pool.c services/common/db_tx.c services/common/db_errors.c
+	      services/common/db_wait.c
 	      services/common/audit.c services/common/outbox.c services/common/idempotency.c
 	      services/common/problem.c services/common/log.c"
 fi
@@ -94,6 +104,9 @@ export HEARTH_TEST_DATABASE_URL="host=$tmp port=$port dbname=hearth_test user=po
 export HEARTH_TEST_MIGRATIONS_ROOT="$tmp/root"
 export HEARTH_TEST_PG_STOP="$stop_cmd >/dev/null"
 export HEARTH_TEST_PG_START="$start_cmd >/dev/null"
+# Pause and resume the whole server (SIGSTOP/SIGCONT), for the deadline tests.
+signal_cmd="bash -c 'source $repo/deploy/local/lib.sh && hearth_pg_signal \$0 $data'"
+export HEARTH_TEST_PG_PAUSE="$signal_cmd STOP" HEARTH_TEST_PG_RESUME="$signal_cmd CONT"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 "$tmp/test_db_pool"

@@ -7,7 +7,9 @@
  * and HEARTH_TEST_MIGRATIONS_ROOT (a tree with services/common/migrations and a
  * services/providers/migrations/001_probe.sql creating the `probe` table, see
  * test_db.sh). HEARTH_TEST_PG_STOP / HEARTH_TEST_PG_START are shell commands
- * that stop and start the server, for the outage test. Without the URL the
+ * that stop and start the server, for the outage test; HEARTH_TEST_PG_PAUSE /
+ * HEARTH_TEST_PG_RESUME pause and resume it (SIGSTOP/SIGCONT), for the
+ * deadline test. Without the URL the
  * whole suite is skipped. Tests run in order: the first one migrates.
  */
 #include <check.h>
@@ -71,17 +73,24 @@ static void build_service_url(void)
 	PQconninfoFree(opts);
 }
 
-static struct hearth_db_pool *new_pool(int size, int acquire_ms)
+static struct hearth_db_pool *new_pool_timed(int size, int acquire_ms, int statement_ms,
+					     int connect_s, int query_ms)
 {
 	struct hearth_db_config cfg = {
 		.conninfo = service_url, .size = size, .acquire_timeout_ms = acquire_ms,
-		.statement_timeout_ms = 3000, .application_name = "hearth-dbtest",
+		.statement_timeout_ms = statement_ms, .connect_timeout_s = connect_s,
+		.query_timeout_ms = query_ms, .application_name = "hearth-dbtest",
 		.search_path = "providers, public",
 	};
 	struct hearth_db_pool *pool = NULL;
 
 	ck_assert_int_eq(hearth_db_pool_new(&cfg, stmts, &pool), 0);
 	return pool;
+}
+
+static struct hearth_db_pool *new_pool(int size, int acquire_ms)
+{
+	return new_pool_timed(size, acquire_ms, 3000, 0, 0);
 }
 
 static PGconn *admin_conn(void)
@@ -746,6 +755,143 @@ START_TEST(outage_gives_503_and_recovers)
 }
 END_TEST
 
+/* The server answers, but later than the client's deadline (its own
+ * statement_timeout is longer): the call must give up at the deadline with a
+ * 503, and the connection, whose state is then unknown, must be reset before
+ * it is lent again. */
+START_TEST(answer_past_the_query_deadline_is_503_and_the_connection_is_reset)
+{
+	struct hearth_db_pool *pool = new_pool_timed(1, 500, 10000, 2, 300);
+	struct hearth_problem p;
+	struct hearth_tx *tx = NULL;
+	struct hearth_db_stats st;
+	PGresult *r;
+	double t0, took;
+
+	hearth_problem_clear(&p);
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	t0 = now_ms();
+	r = hearth_tx_query_sql(tx, "SELECT pg_sleep(3)", 0, NULL, &p);
+	took = now_ms() - t0;
+	ck_assert_ptr_null(r);
+	ck_assert_int_eq(p.status, 503);
+	ck_assert_int_gt(p.retry_after, 0);
+	ck_assert_str_eq(p.detail, "The database did not answer in time.");
+	ck_assert_msg(took >= 250 && took < 2000, "gave up after %.0f ms, not at 300 ms", took);
+	/* Later calls of the failed tx answer the same, without waiting again. */
+	t0 = now_ms();
+	ck_assert_int_eq(hearth_tx_commit(tx, &p), -1);
+	ck_assert_int_eq(p.status, 503);
+	ck_assert_msg(now_ms() - t0 < 100, "commit of a failed tx waited %.0f ms", now_ms() - t0);
+	hearth_tx_end(tx);
+
+	/* The only connection is reset, not lent with a result still due. */
+	r = hearth_db_read_one(pool, &actor_a, "probe_get", 1, (const char *[]){ "after" }, &p);
+	ck_assert_msg(r != NULL, "read after the deadline: %d %s", p.status, p.detail);
+	ck_assert_str_eq(PQgetvalue(r, 0, 1), "after");
+	PQclear(r);
+	hearth_db_pool_stats(pool, &st);
+	ck_assert_uint_eq(st.resets, 1);
+	ck_assert_int_eq(st.in_use, 0);
+	ck_assert_int_eq(hearth_db_ping(pool), 0);
+	hearth_db_pool_free(pool);
+}
+END_TEST
+
+struct paused_outcome {
+	int ping_rc, query_status, begin_rc, begin_status, read_status;
+	double ping_ms, query_ms, end_ms, begin_ms, read_ms;
+};
+
+/* A server that stops answering without closing anything (SIGSTOP of the
+ * postmaster and every backend: the kernel still accepts the connections and
+ * our bytes, so neither keepalives nor TCP timeouts help). Every call must fail
+ * with a 503 within its own bound, and all must work again once it resumes.
+ * Nothing is asserted while the server is paused, so a failure cannot leave
+ * it paused for the tests after this one. */
+START_TEST(paused_server_gives_503_within_the_deadlines_and_recovers)
+{
+	const char *pause_cmd = getenv("HEARTH_TEST_PG_PAUSE");
+	const char *resume_cmd = getenv("HEARTH_TEST_PG_RESUME");
+	struct hearth_db_pool *pool;
+	struct hearth_problem p;
+	struct hearth_tx *held = NULL, *tx = NULL;
+	struct paused_outcome o = { 0 };
+	struct hearth_db_stats st;
+	PGresult *r;
+	double t0;
+	int paused;
+
+	if (!pause_cmd || !resume_cmd) {
+		fprintf(stderr, "pause test skipped: HEARTH_TEST_PG_PAUSE/RESUME not set\n");
+		return;
+	}
+	/* Connect within 2 s, every answer within 1.5 s. */
+	pool = new_pool_timed(2, 500, 1000, 2, 1500);
+	hearth_problem_clear(&p);
+	ck_assert_int_eq(hearth_db_ping(pool), 0);
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &held, &p), 0);
+
+	paused = system(pause_cmd);
+	if (paused == 0) {
+		/* An open connection: no answer to a query. */
+		t0 = now_ms();
+		r = hearth_tx_query(held, "probe_count", 0, NULL, &p);
+		o.query_ms = now_ms() - t0;
+		o.query_status = r ? 200 : p.status;
+		PQclear(r);
+		t0 = now_ms();
+		hearth_tx_end(held);
+		o.end_ms = now_ms() - t0;
+		/* A new connection: no answer to the startup packet. */
+		t0 = now_ms();
+		o.ping_rc = hearth_db_ping(pool);
+		o.ping_ms = now_ms() - t0;
+		/* The timed-out connection's reset: same. */
+		hearth_problem_clear(&p);
+		t0 = now_ms();
+		o.begin_rc = hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p);
+		o.begin_ms = now_ms() - t0;
+		o.begin_status = p.status;
+		if (o.begin_rc == 0)
+			hearth_tx_end(tx);
+		hearth_problem_clear(&p);
+		t0 = now_ms();
+		r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+		o.read_ms = now_ms() - t0;
+		o.read_status = r ? 200 : p.status;
+		PQclear(r);
+	} else
+		hearth_tx_end(held);
+	ck_assert_int_eq(system(resume_cmd), 0);
+	ck_assert_int_eq(paused, 0);
+
+	ck_assert_int_eq(o.query_status, 503);
+	ck_assert_msg(o.query_ms >= 1400 && o.query_ms < 3000, "query gave up after %.0f ms",
+		      o.query_ms);
+	ck_assert_msg(o.end_ms < 100, "ending the timed-out tx took %.0f ms", o.end_ms);
+	ck_assert_int_ne(o.ping_rc, 0);
+	ck_assert_msg(o.ping_ms < 4000, "ping gave up after %.0f ms", o.ping_ms);
+	ck_assert_int_eq(o.begin_rc, -1);
+	ck_assert_int_eq(o.begin_status, 503);
+	ck_assert_msg(o.begin_ms < 4000, "begin gave up after %.0f ms", o.begin_ms);
+	ck_assert_int_eq(o.read_status, 503);
+	ck_assert_msg(o.read_ms < 4000, "read gave up after %.0f ms", o.read_ms);
+
+	/* Resumed: both connections work again, statements re-prepared. */
+	ck_assert_int_eq(hearth_db_ping(pool), 0);
+	for (int i = 0; i < 3; i++) {
+		r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+		ck_assert_msg(r != NULL, "read %d after resume: %d", i, p.status);
+		PQclear(r);
+	}
+	hearth_db_pool_stats(pool, &st);
+	ck_assert_int_eq(st.in_use, 0);
+	ck_assert_uint_gt(st.resets, 0);
+	hearth_db_pool_free(pool);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("db");
@@ -764,6 +910,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, exhausted_pool_waits_then_503);
 	tcase_add_test(tc, idempotency_claim_replay_mismatch);
 	tcase_add_test(tc, outage_gives_503_and_recovers);
+	tcase_add_test(tc, answer_past_the_query_deadline_is_503_and_the_connection_is_reset);
+	tcase_add_test(tc, paused_server_gives_503_within_the_deadlines_and_recovers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -41,6 +41,8 @@ START_TEST(valid_settings_and_defaults)
 	ck_assert_int_eq(cfg.port, 8101);
 	ck_assert_str_eq(cfg.listen_addr, "127.0.0.1");
 	ck_assert_int_eq(cfg.db_pool_size, 8);
+	ck_assert_int_eq(cfg.db_connect_timeout_s, 3);
+	ck_assert_int_eq(cfg.db_query_timeout_ms, 0);
 	ck_assert_int_eq(cfg.jwt_leeway_s, 30);
 	ck_assert_str_eq(cfg.jwt_claim_tenant, "tenant");
 	ck_assert_int_eq(cfg.max_body_bytes, 1048576);
