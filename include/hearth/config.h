@@ -19,6 +19,8 @@
  *   HEARTH_JWT_CLAIM_ROLES [roles]  HEARTH_JWT_CLAIM_SUB [sub]  HEARTH_JWT_CACHE_SIZE [10000]
  *   HEARTH_CURSOR_SECRET*  (at least 16 characters)
  *   HEARTH_MAX_BODY_BYTES [1048576]  HEARTH_BATCH_MAX_BODY_BYTES [33554432]
+ *   HEARTH_BATCH_CONCURRENCY_PER_TENANT [2]  HEARTH_BATCH_CONCURRENCY [4] (1-64; batches
+ *     running at once per tenant and per process; past them 429 / 503 with Retry-After)
  *   HEARTH_CONNECTION_TIMEOUT_S [30]  HEARTH_MAX_CONNECTIONS [512]
  *   HEARTH_DRAIN_TIMEOUT_S [10]  HEARTH_LOG_LEVEL [info] (debug|info|warn|error)
  */
@@ -49,6 +51,8 @@ struct hearth_config {
 	const char *cursor_secret;
 	long max_body_bytes;
 	long batch_max_body_bytes;
+	int batch_concurrency_per_tenant;
+	int batch_concurrency;
 	int connection_timeout_s;
 	int max_connections;
 	int drain_timeout_s;

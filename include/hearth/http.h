@@ -3,8 +3,10 @@
  *
  * Handlers receive a struct hearth_request that is already authenticated (unless
  * the route is public), has its path parameters and query parameters decoded, its
- * JSON body (if the route takes one) parsed strictly, and its role checked against
- * the route's write roles. A handler answers through the hearth_respond_* calls
+ * JSON body (if the route takes one) bounded in depth and values on its text and
+ * then parsed strictly, and its role checked against the route's write roles. The
+ * body limit, the token, the role and the media type are checked from the headers,
+ * before any of the body is read. A handler answers through the hearth_respond_* calls
  * exactly once and returns; it never sees Ulfius or MHD.
  *
  * Ownership: everything reachable from the request is owned by the runtime and
@@ -59,7 +61,11 @@ enum {
 	HEARTH_ROUTE_PUBLIC      = 1u << 0, /* no token needed (/healthz, /readyz) */
 	HEARTH_ROUTE_JSON_BODY   = 1u << 1, /* requires application/json, parsed into req->json */
 	HEARTH_ROUTE_MERGE_PATCH = 1u << 2, /* also accepts application/merge-patch+json */
-	HEARTH_ROUTE_LARGE_BODY  = 1u << 3, /* HEARTH_BATCH_MAX_BODY_BYTES instead of MAX_BODY */
+	/* A batch: HEARTH_BATCH_MAX_BODY_BYTES instead of MAX_BODY, a body
+	 * {"items": [...]} bounded on its text (depth 8, 10,000 items, 64 values
+	 * an item) before it is parsed, and a slot of the per-tenant and
+	 * per-process batch caps held while it runs (429 / 503 past them). */
+	HEARTH_ROUTE_LARGE_BODY  = 1u << 3,
 };
 
 struct hearth_route {

@@ -69,6 +69,30 @@ enum hearth_validate_mode {
 int hearth_json_parse_body(const char *body, size_t len, json_t **out,
 			   struct hearth_problem *p);
 
+/* Bounds on a body checked on its text before anything is allocated for it
+ * (Jansson needs about 80 bytes of heap per byte of `[{},{},...]`). Every
+ * object, array, string, number and literal counts as a value; keys do not. */
+#define HEARTH_JSON_MAX_DEPTH 64     /* the most max_depth may be */
+#define HEARTH_JSON_DEFAULT_DEPTH 32
+#define HEARTH_JSON_DEFAULT_VALUES 100000
+struct hearth_json_bounds {
+	int max_depth;              /* containers nested, the top level being 1 (1..64) */
+	size_t max_values;
+	const char *array_member;   /* a top-level member whose array length is bounded, or NULL */
+	size_t max_array_items;     /* elements of that array */
+};
+
+/* Check `b` on the text. Returns 0 when no bound is crossed (the text may still
+ * be malformed: parsing tells); otherwise -1 with a 400 on `p` naming the field:
+ * the array member ("must hold at most N items"), the top-level member holding
+ * a too-deep value (or "body"), or "body" for too many values. Allocates nothing. */
+int hearth_json_check_bounds(const char *body, size_t len, const struct hearth_json_bounds *b,
+			     struct hearth_problem *p);
+
+/* hearth_json_check_bounds, then hearth_json_parse_body: the same results. */
+int hearth_json_parse_body_bounded(const char *body, size_t len, const struct hearth_json_bounds *b,
+				   json_t **out, struct hearth_problem *p);
+
 /* Validate `obj` against `fields`. Returns 0 when valid; otherwise -1 with every
  * field error found (up to the problem's limit) recorded on `p` as a 400. */
 int hearth_json_validate(const json_t *obj, const struct hearth_field_spec *fields,

@@ -50,6 +50,8 @@ static const struct cfg_spec specs[] = {
 	{ "HEARTH_CURSOR_SECRET", CFG_SECRET, offsetof(struct hearth_config, cursor_secret), NULL, 16, 4096 },
 	LNG("HEARTH_MAX_BODY_BYTES", max_body_bytes, "1048576", 1024, 1073741824L),
 	LNG("HEARTH_BATCH_MAX_BODY_BYTES", batch_max_body_bytes, "33554432", 1024, 1073741824L),
+	INT("HEARTH_BATCH_CONCURRENCY_PER_TENANT", batch_concurrency_per_tenant, "2", 1, 64),
+	INT("HEARTH_BATCH_CONCURRENCY", batch_concurrency, "4", 1, 64),
 	INT("HEARTH_CONNECTION_TIMEOUT_S", connection_timeout_s, "30", 1, 3600),
 	INT("HEARTH_MAX_CONNECTIONS", max_connections, "512", 1, 65536),
 	INT("HEARTH_DRAIN_TIMEOUT_S", drain_timeout_s, "10", 0, 600),
@@ -143,6 +145,13 @@ int hearth_config_load(struct hearth_config *cfg, hearth_env_lookup lookup, void
 			value = s->fallback;
 		}
 		problems += load_one(s, value, cfg, errors);
+	}
+	/* Only when both are valid: an invalid one was reported already (and is 0). */
+	if (cfg->batch_concurrency > 0 && cfg->batch_concurrency_per_tenant > cfg->batch_concurrency) {
+		fprintf(errors, "config: HEARTH_BATCH_CONCURRENCY_PER_TENANT (%d) must not exceed "
+			"HEARTH_BATCH_CONCURRENCY (%d)\n", cfg->batch_concurrency_per_tenant,
+			cfg->batch_concurrency);
+		problems++;
 	}
 	return problems;
 }

@@ -138,6 +138,6 @@ const char *hearth_query_param(const struct hearth_request *req, const char *nam
 
 const char *hearth_header(const struct hearth_request *req, const char *name)
 {
-	const struct _u_request *u = req->u_request;
-	return u_map_get_case(u->map_header, name);
+	/* The runtime's header map (struct hearth_exchange). */
+	return u_map_get_case((const struct _u_map *)req->u_request, name);
 }

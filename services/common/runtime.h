@@ -1,19 +1,23 @@
 /*
  * runtime.h - private to the runtime: the state of a running service, shared by
- * the server start-up (service.c), the request dispatcher (dispatch.c), the
- * response calls (respond.c) and the ops endpoints (ops.c).
+ * the server start-up (service.c), the HTTP server (http_server.c), the request
+ * dispatcher (dispatch.c), the response calls (respond.c) and the ops endpoints
+ * (ops.c).
  */
 #ifndef HEARTH_RUNTIME_H
 #define HEARTH_RUNTIME_H
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <ulfius.h>
 
 #include "hearth/auth.h"
 #include "hearth/config.h"
 #include "hearth/db.h"
 #include "hearth/service.h"
+#include "batch_slots.h"
 #include "metrics.h"
 
 struct hearth_runtime {
@@ -25,6 +29,8 @@ struct hearth_runtime {
 	struct hearth_stmt_def *stmts; /* the service's tables flattened into one */
 	struct hearth_route *routes;   /* ops routes followed by the service's */
 	size_t n_routes;
+	struct hearth_batch_slots *batch_slots;
+	struct MHD_Daemon *daemon;
 	atomic_int draining;
 	atomic_long in_flight;
 };
@@ -35,8 +41,57 @@ struct hearth_response {
 	int status; /* 0 until answered */
 };
 
-/* The Ulfius callback for every request (installed as the default endpoint). */
-int hearth_dispatch(const struct _u_request *u_req, struct _u_response *u_res, void *user_data);
+/*
+ * One request through the runtime, driven by the HTTP server in three steps:
+ *
+ *   ex = hearth_exchange_new(rt, raw_uri)       the request line arrived
+ *   hearth_exchange_admit(ex, method, len)      headers known (set ex->headers
+ *        first), no body read yet: route, query, body limit against the
+ *        declared length, token, role, media type, batch slot. Returns 1 when
+ *        answered already (the body is then never read), 0 to read the body.
+ *   hearth_exchange_body(ex, data, n)           each piece of the body; stops
+ *        keeping it past the route's limit (a chunked body is then 413)
+ *   hearth_exchange_run(ex)                     the body is complete: parse, handler
+ *
+ * After an answer (ex->res.status != 0) the server sends ex->u_res and calls
+ * hearth_exchange_finish (access log, metrics, slot and body released).
+ * hearth_exchange_free frees everything, finishing first if that did not happen
+ * (a client that went away mid-body).
+ */
+struct hearth_exchange {
+	struct hearth_runtime *rt;
+	struct _u_map headers;       /* request headers (hearth_header reads them) */
+	struct _u_response u_res;    /* the answer being built */
+	struct hearth_response res;
+	struct hearth_request req;
+	const struct hearth_route *route;
+	char *url;                   /* as sent: path and query, not decoded */
+	char method[16];
+	char request_id[129];
+	char roles_text[128];
+	struct timespec t0;
+	char *body;
+	size_t body_len, body_cap;
+	long body_limit;             /* the route's */
+	int body_too_large;
+	int holds_batch_slot;
+	int finished;
+	json_t *json_owned;          /* what req.json points to */
+};
+
+struct hearth_exchange *hearth_exchange_new(struct hearth_runtime *rt, const char *raw_uri);
+int hearth_exchange_admit(struct hearth_exchange *ex, const char *method, long long declared_len);
+/* Returns -1 when the client keeps sending far past the limit: close the connection. */
+int hearth_exchange_body(struct hearth_exchange *ex, const char *data, size_t n);
+void hearth_exchange_run(struct hearth_exchange *ex);
+void hearth_exchange_finish(struct hearth_exchange *ex);
+void hearth_exchange_free(struct hearth_exchange *ex);
+
+/* The server: a libmicrohttpd daemon driving exchanges (http_server.c). */
+int hearth_http_start(struct hearth_runtime *rt, const struct sockaddr_in *addr);
+/* Stop accepting connections (the listening socket is closed). */
+void hearth_http_quiesce(struct hearth_runtime *rt);
+void hearth_http_stop(struct hearth_runtime *rt);
 
 /* Ops handlers; their route entries are prepended to every service's table. */
 void hearth_ops_healthz(struct hearth_request *req);

@@ -1,13 +1,9 @@
 /*
- * service.c - start a service, serve until SIGTERM/SIGINT, drain, stop.
- *
- * Threading: libmicrohttpd runs a thread per connection with poll(). Handlers
- * block on the database, and a thread per connection keeps one slow query from
- * stalling other connections (an epoll worker would stall all of its
- * connections). Connections are capped (HEARTH_MAX_CONNECTIONS) and time out
- * when idle (HEARTH_CONNECTION_TIMEOUT_S).
+ * service.c - start a service, serve until SIGTERM/SIGINT, drain, stop. The
+ * HTTP server and its threading are in http_server.c.
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -124,11 +120,14 @@ static int open_dependencies(struct hearth_runtime *rt)
 		hearth_log(HEARTH_LOG_ERROR, "config: HEARTH_DATABASE_URL: the pool could not be created");
 		return -1;
 	}
+	rt->batch_slots = hearth_batch_slots_new(rt->cfg.batch_concurrency_per_tenant,
+						 rt->cfg.batch_concurrency);
+	if (!rt->batch_slots)
+		return -1;
 	return build_routes(rt);
 }
 
-static int start_server(struct hearth_runtime *rt, struct _u_instance *inst,
-			struct sockaddr_in *addr)
+static int start_server(struct hearth_runtime *rt, struct sockaddr_in *addr)
 {
 	memset(addr, 0, sizeof(*addr));
 	addr->sin_family = AF_INET;
@@ -138,56 +137,34 @@ static int start_server(struct hearth_runtime *rt, struct _u_instance *inst,
 			   rt->cfg.listen_addr);
 		return -1;
 	}
-	if (ulfius_init_instance(inst, (unsigned)rt->cfg.port, addr, NULL) != U_OK)
-		return -1;
-	/* One byte above the largest allowed body: Ulfius truncates silently at the
-	 * limit, so a body of exactly limit+1 bytes tells us it was too big. */
-	inst->max_post_body_size = (size_t)rt->cfg.batch_max_body_bytes + 1;
-	inst->allowed_post_processor = U_POST_PROCESS_NONE;
-	ulfius_set_default_endpoint(inst, hearth_dispatch, rt);
-
-	struct MHD_OptionItem ops[] = {
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL },
-		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL },
-		{ MHD_OPTION_SOCK_ADDR, 0, addr },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, rt->cfg.connection_timeout_s, NULL },
-		{ MHD_OPTION_CONNECTION_LIMIT, rt->cfg.max_connections, NULL },
-		{ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL },
-		{ MHD_OPTION_END, 0, NULL },
-	};
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_AUTO | MHD_USE_ITC;
-	if (ulfius_start_framework_with_mhd_options(inst, flags, ops) != U_OK) {
+	if (hearth_http_start(rt, addr) != 0) {
 		hearth_log(HEARTH_LOG_ERROR, "could not listen on %s:%d", rt->cfg.listen_addr, rt->cfg.port);
-		ulfius_clean_instance(inst);
 		return -1;
 	}
 	return 0;
 }
 
-/* Stop accepting, let in-flight requests finish (bounded), then stop. */
-static void drain(struct hearth_runtime *rt, struct _u_instance *inst)
+/* Stop accepting, let in-flight requests finish (bounded), then stop. Answers
+ * given meanwhile close their connections (http_server.c). */
+static void drain(struct hearth_runtime *rt)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	long waited_ms = 0, limit_ms = rt->cfg.drain_timeout_s * 1000L;
-	MHD_socket listener;
 
 	atomic_store(&rt->draining, 1);
-	listener = MHD_quiesce_daemon(inst->mhd_daemon);
-	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
+	hearth_http_quiesce(rt);
 	while (atomic_load(&rt->in_flight) > 0 && waited_ms < limit_ms) {
 		nanosleep(&pause, NULL);
 		waited_ms += 20;
 	}
 	hearth_log(HEARTH_LOG_INFO, "drained after %ld ms, %ld request(s) still in flight", waited_ms,
 		   atomic_load(&rt->in_flight));
-	ulfius_stop_framework(inst);
-	ulfius_clean_instance(inst);
+	hearth_http_stop(rt);
 }
 
 static void release(struct hearth_runtime *rt)
 {
+	hearth_batch_slots_free(rt->batch_slots);
 	hearth_metrics_free(rt->metrics);
 	hearth_db_pool_free(rt->pool);
 	hearth_verifier_free(rt->verifier);
@@ -198,7 +175,6 @@ static void release(struct hearth_runtime *rt)
 int hearth_service_main(const struct hearth_service_def *def, int argc, char **argv)
 {
 	struct hearth_runtime rt;
-	struct _u_instance inst;
 	struct sockaddr_in addr;
 	sigset_t stop_signals;
 	int sig = 0, status = 1;
@@ -222,12 +198,15 @@ int hearth_service_main(const struct hearth_service_def *def, int argc, char **a
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (open_dependencies(&rt) != 0 || start_server(&rt, &inst, &addr) != 0)
+	/* A fixed mmap threshold: glibc would otherwise raise it to the size of the
+	 * largest block freed, and keep later request bodies on its heap. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	if (open_dependencies(&rt) != 0 || start_server(&rt, &addr) != 0)
 		goto out;
 	hearth_log(HEARTH_LOG_INFO, "listening on %s:%d", rt.cfg.listen_addr, rt.cfg.port);
 	sigwait(&stop_signals, &sig);
 	hearth_log(HEARTH_LOG_INFO, "signal %d: draining", sig);
-	drain(&rt, &inst);
+	drain(&rt);
 	status = 0;
 out:
 	release(&rt);

@@ -7,7 +7,9 @@
 #      READ ONLY, the RLS context, provider_doc, COMMIT, pipelined into one round
 #      trip as the service does) as the service's own role;
 #   3. filtered lists of 50 providers through the gateway;
-#   4. resident memory of hearth-providers idle and under load.
+#   4. resident memory of hearth-providers idle and under load;
+#   5. then placements.sh and batch_memory.sh (peak and settled memory of
+#      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies).
 # Prints figures and a table; never fails on absolute times, only when the
 # stack cannot start or a run answers errors (then the figures would lie).
 #
@@ -162,3 +164,6 @@ done
 # The placements figures: their own stack (1,000,000 placements), after this one stops.
 bench_stop_stack
 "$root/tests/bench/placements.sh"
+
+# Batch memory: its own small stack, after the placements one stops.
+"$root/tests/bench/batch_memory.sh"

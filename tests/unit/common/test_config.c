@@ -47,6 +47,24 @@ START_TEST(valid_settings_and_defaults)
 	ck_assert_str_eq(cfg.jwt_claim_tenant, "tenant");
 	ck_assert_int_eq(cfg.max_body_bytes, 1048576);
 	ck_assert_str_eq(cfg.log_level, "info");
+	ck_assert_int_eq(cfg.batch_concurrency_per_tenant, 2);
+	ck_assert_int_eq(cfg.batch_concurrency, 4);
+}
+END_TEST
+
+START_TEST(batch_caps_must_nest)
+{
+	static const char *const pairs[] = { GOOD, "HEARTH_BATCH_CONCURRENCY_PER_TENANT", "3",
+		"HEARTH_BATCH_CONCURRENCY", "2", NULL };
+	static const char *const zero[] = { GOOD, "HEARTH_BATCH_CONCURRENCY", "0", NULL };
+	struct hearth_config cfg;
+	char errors[1024] = "";
+
+	ck_assert_int_eq(load(pairs, &cfg, errors, sizeof(errors)), 1);
+	ck_assert_ptr_nonnull(strstr(errors, "HEARTH_BATCH_CONCURRENCY_PER_TENANT (3) must not exceed "
+					     "HEARTH_BATCH_CONCURRENCY (2)"));
+	ck_assert_int_eq(load(zero, &cfg, errors, sizeof(errors)), 1);
+	ck_assert_ptr_nonnull(strstr(errors, "HEARTH_BATCH_CONCURRENCY must be an integer from 1 to 64"));
 }
 END_TEST
 
@@ -120,6 +138,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, valid_settings_and_defaults);
+	tcase_add_test(tc, batch_caps_must_nest);
 	tcase_add_test(tc, every_missing_setting_is_named_on_its_own_line);
 	tcase_add_test(tc, invalid_values_are_named_with_the_rule);
 	tcase_add_test(tc, port_zero_and_trailing_garbage_are_refused);
