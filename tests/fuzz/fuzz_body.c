@@ -4,7 +4,8 @@
  * Arbitrary bytes go through the strict body parser; whatever parses is
  * validated against a nested spec in both modes, merged onto a fixed document,
  * rendered as CSV, and any problem recorded is rendered as JSON. The raw bytes
- * are also offered as a cursor and to the format checks. Nothing may crash, leak, or yield a problem that
+ * are also offered as a cursor and to the format checks, and to the bounds pre-scan,
+ * which must never pass a body whose parse crosses a bound. Nothing may crash, leak, or yield a problem that
  * cannot be rendered; a cursor that verifies without the secret is a forgery.
  */
 #include <stdint.h>
@@ -121,6 +122,55 @@ static void exercise_body(const json_t *body)
 	json_decref(merged);
 }
 
+/* Depth (the top level being 1) and value count of a parsed document, counted
+ * as hearth_json_check_bounds counts them on the text. */
+static void measure(const json_t *v, int depth, int *max_depth, size_t *values)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	(*values)++;
+	if (json_is_object(v) || json_is_array(v)) {
+		if (depth > *max_depth)
+			*max_depth = depth;
+	}
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, item)
+			measure(item, depth + 1, max_depth, values);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			measure(item, depth + 1, max_depth, values);
+	}
+}
+
+/* The pre-scan must never let through what the parse then shows crosses a
+ * bound, and a refusal must name a field. */
+static void exercise_bounds(const uint8_t *data, size_t size)
+{
+	static const struct hearth_json_bounds b = {
+		.max_depth = 4, .max_values = 40, .array_member = "lots", .max_array_items = 3,
+	};
+	struct hearth_problem p;
+	json_t *doc = NULL;
+	int depth = 0;
+	size_t values = 0;
+
+	hearth_problem_clear(&p);
+	if (hearth_json_check_bounds((const char *)data, size, &b, &p) != 0) {
+		if (p.n_errors == 0)
+			abort();
+		return;
+	}
+	if (hearth_json_parse_body((const char *)data, size, &doc, &p) != 0)
+		return;
+	measure(doc, 1, &depth, &values);
+	if (depth > b.max_depth || values > b.max_values ||
+	    json_array_size(json_object_get(doc, "lots")) > b.max_array_items)
+		abort();
+	json_decref(doc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hearth_problem p;
@@ -128,6 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *body = NULL;
 	char *text;
 
+	exercise_bounds(data, size);
 	hearth_problem_clear(&p);
 	if (hearth_json_parse_body((const char *)data, size, &body, &p) == 0) {
 		exercise_body(body);
