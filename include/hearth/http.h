@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include "hearth/auth.h"
 #include "hearth/db.h"
+#include "hearth/json_input.h"
 #include "hearth/problem.h"
 
 #define HEARTH_MAX_PATH_PARAMS 4
@@ -76,6 +77,10 @@ struct hearth_route {
 	unsigned roles;       /* roles allowed (HEARTH_ROLES_ANY for every known role);
 	                       * a non-public route with 0 is refused at start-up */
 	const void *data;     /* handed to the handler as req->route_data (e.g. a resource) */
+	/* Bounds checked on a JSON body's text before it is parsed; NULL: the
+	 * defaults (HEARTH_JSON_DEFAULT_DEPTH and _VALUES, no array bound). A
+	 * route taking a large body states how many items it takes. */
+	const struct hearth_json_bounds *json_bounds;
 };
 
 /* Request accessors. NULL when absent. */

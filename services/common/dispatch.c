@@ -30,11 +30,6 @@
 /* Past a route's limit a chunked body is read and dropped, to answer 413,
  * for at most this many more bytes; then the connection is closed. */
 #define DISCARD_MAX_BYTES (1024 * 1024)
-/* Batches: depth, values per item and the item count, checked on the text.
- * A push payload has about 30 values; the validator refuses the rest. */
-#define LARGE_BODY_MAX_DEPTH 8
-#define LARGE_BODY_VALUES_PER_ITEM 64
-#define LARGE_BODY_MAX_ITEMS 10000
 /* Seconds a client is asked to wait when the batch slots are taken. */
 #define BATCH_RETRY_AFTER_S 2
 
@@ -191,8 +186,9 @@ static int claim_batch_slot(struct hearth_exchange *ex)
 static int parse_body(struct hearth_exchange *ex)
 {
 	const struct hearth_route *route = ex->route;
-	struct hearth_json_bounds bounds = { HEARTH_JSON_DEFAULT_DEPTH, HEARTH_JSON_DEFAULT_VALUES,
-					     NULL, 0 };
+	static const struct hearth_json_bounds defaults = { HEARTH_JSON_DEFAULT_DEPTH,
+							    HEARTH_JSON_DEFAULT_VALUES, NULL, 0 };
+	const struct hearth_json_bounds *bounds = route->json_bounds ? route->json_bounds : &defaults;
 	struct hearth_problem p;
 
 	if (ex->body_too_large) {
@@ -202,14 +198,8 @@ static int parse_body(struct hearth_exchange *ex)
 	}
 	if (!(route->flags & HEARTH_ROUTE_JSON_BODY))
 		return 0;
-	if (route->flags & HEARTH_ROUTE_LARGE_BODY) {
-		bounds.max_depth = LARGE_BODY_MAX_DEPTH;
-		bounds.max_values = (size_t)LARGE_BODY_MAX_ITEMS * LARGE_BODY_VALUES_PER_ITEM + 16;
-		bounds.array_member = "items";
-		bounds.max_array_items = LARGE_BODY_MAX_ITEMS;
-	}
 	hearth_problem_clear(&p);
-	if (hearth_json_parse_body_bounded(ex->req.body, ex->req.body_len, &bounds, &ex->json_owned,
+	if (hearth_json_parse_body_bounded(ex->req.body, ex->req.body_len, bounds, &ex->json_owned,
 					   &p) != 0) {
 		hearth_respond_problem(&ex->req, &p);
 		return -1;

@@ -24,9 +24,9 @@ struct hearth_runtime *hearth_runtime_of(const struct hearth_request *req)
 }
 
 static const struct hearth_route ops_routes[] = {
-	{ "GET", "/healthz", hearth_ops_healthz, HEARTH_ROUTE_PUBLIC, 0, NULL },
-	{ "GET", "/readyz", hearth_ops_readyz, HEARTH_ROUTE_PUBLIC, 0, NULL },
-	{ "GET", "/metrics", hearth_ops_metrics, HEARTH_ROUTE_PUBLIC, 0, NULL },
+	{ "GET", "/healthz", hearth_ops_healthz, HEARTH_ROUTE_PUBLIC, 0, NULL, NULL },
+	{ "GET", "/readyz", hearth_ops_readyz, HEARTH_ROUTE_PUBLIC, 0, NULL, NULL },
+	{ "GET", "/metrics", hearth_ops_metrics, HEARTH_ROUTE_PUBLIC, 0, NULL, NULL },
 };
 #define N_OPS (sizeof(ops_routes) / sizeof(ops_routes[0]))
 

@@ -92,6 +92,12 @@ void push_batch(struct hearth_request *req);
 /* pushes_repo.c */
 extern const struct hearth_stmt_def push_stmts[];
 #define PUSH_BATCH_MAX_ITEMS 10000
+/* What a batch body may be, checked on its text before it is parsed: the items
+ * count, and depth and values enough for that many push payloads (about 30
+ * values each; the validator refuses anything beyond the payload's fields). */
+#define PUSH_BATCH_MAX_DEPTH 8
+#define PUSH_BATCH_VALUES_PER_ITEM 64
+extern const struct hearth_json_bounds push_batch_bounds;
 
 /* == reports == */
 /* reports.c: GET /v1/reports/{sufficiency,spend,stability}; any role of a

@@ -433,6 +433,13 @@ out:
 	return text;
 }
 
+const struct hearth_json_bounds push_batch_bounds = {
+	.max_depth = PUSH_BATCH_MAX_DEPTH,
+	.max_values = (size_t)PUSH_BATCH_MAX_ITEMS * PUSH_BATCH_VALUES_PER_ITEM + 16,
+	.array_member = "items",
+	.max_array_items = PUSH_BATCH_MAX_ITEMS,
+};
+
 /* The body: {"items": [...]}, at most PUSH_BATCH_MAX_ITEMS. */
 static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
 {

@@ -12,27 +12,28 @@
 
 const struct hearth_route placements_routes[] = {
 	/* == children, placements, ipas == */
-	{ "GET", "/v1/children", hearth_handle_list, 0, ANY, &child_resource },
-	{ "POST", "/v1/children", hearth_handle_create, JSON_BODY, WRITERS, &child_resource },
-	{ "GET", "/v1/children/{id}", hearth_handle_get, 0, ANY, &child_resource },
-	{ "PATCH", "/v1/children/{id}", hearth_handle_patch, PATCH_BODY, WRITERS, &child_resource },
-	{ "GET", "/v1/placements", hearth_handle_list, 0, ANY, &placement_resource },
-	{ "POST", "/v1/placements", hearth_handle_create, JSON_BODY, WRITERS, &placement_resource },
-	{ "GET", "/v1/placements/{id}", hearth_handle_get, 0, ANY, &placement_resource },
+	{ "GET", "/v1/children", hearth_handle_list, 0, ANY, &child_resource, NULL },
+	{ "POST", "/v1/children", hearth_handle_create, JSON_BODY, WRITERS, &child_resource, NULL },
+	{ "GET", "/v1/children/{id}", hearth_handle_get, 0, ANY, &child_resource, NULL },
+	{ "PATCH", "/v1/children/{id}", hearth_handle_patch, PATCH_BODY, WRITERS, &child_resource, NULL },
+	{ "GET", "/v1/placements", hearth_handle_list, 0, ANY, &placement_resource, NULL },
+	{ "POST", "/v1/placements", hearth_handle_create, JSON_BODY, WRITERS, &placement_resource, NULL },
+	{ "GET", "/v1/placements/{id}", hearth_handle_get, 0, ANY, &placement_resource, NULL },
 	{ "PATCH", "/v1/placements/{id}", hearth_handle_patch, PATCH_BODY, WRITERS,
-	  &placement_resource },
-	{ "GET", "/v1/placements/{id}/ipas", placements_handle_ipa_list, 0, ANY, &ipa_resource },
-	{ "POST", "/v1/placements/{id}/ipas", hearth_handle_create, JSON_BODY, WRITERS, &ipa_resource },
-	{ "GET", "/v1/placements/{id}/ipas/{ipa_id}", hearth_handle_get, 0, ANY, &ipa_resource },
+	  &placement_resource, NULL },
+	{ "GET", "/v1/placements/{id}/ipas", placements_handle_ipa_list, 0, ANY, &ipa_resource, NULL },
+	{ "POST", "/v1/placements/{id}/ipas", hearth_handle_create, JSON_BODY, WRITERS, &ipa_resource, NULL },
+	{ "GET", "/v1/placements/{id}/ipas/{ipa_id}", hearth_handle_get, 0, ANY, &ipa_resource, NULL },
 	/* == by-ref and batch pushes == */
-	{ "GET", "/v1/placements/by-ref/{external_ref}", push_get, 0, ANY, NULL },
-	{ "PUT", "/v1/placements/by-ref/{external_ref}", push_put, JSON_BODY, WRITERS, NULL },
-	{ "POST", "/v1/placements/batch", push_batch, JSON_BODY | HEARTH_ROUTE_LARGE_BODY, WRITERS, NULL },
+	{ "GET", "/v1/placements/by-ref/{external_ref}", push_get, 0, ANY, NULL, NULL },
+	{ "PUT", "/v1/placements/by-ref/{external_ref}", push_put, JSON_BODY, WRITERS, NULL, NULL },
+	{ "POST", "/v1/placements/batch", push_batch, JSON_BODY | HEARTH_ROUTE_LARGE_BODY, WRITERS, NULL,
+	  &push_batch_bounds },
 	/* == reports == */
-	{ "GET", "/v1/reports/sufficiency", reports_handle_sufficiency, 0, ANY, NULL },
-	{ "GET", "/v1/reports/spend", reports_handle_spend, 0, ANY, NULL },
-	{ "GET", "/v1/reports/stability", reports_handle_stability, 0, ANY, NULL },
-	{ NULL, NULL, NULL, 0, 0, NULL },
+	{ "GET", "/v1/reports/sufficiency", reports_handle_sufficiency, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/reports/spend", reports_handle_spend, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/reports/stability", reports_handle_stability, 0, ANY, NULL, NULL },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
 const struct hearth_stmt_def *const placements_statements[] = {

@@ -8,12 +8,12 @@
 static void noop(struct hearth_request *req) { (void)req; }
 
 static const struct hearth_route routes[] = {
-	{ "GET", "/v1/frameworks", noop, 0, 0, NULL },
-	{ "POST", "/v1/frameworks", noop, 0, 0, NULL },
-	{ "GET", "/v1/frameworks/{id}", noop, 0, 0, NULL },
-	{ "PATCH", "/v1/frameworks/{id}", noop, 0, 0, NULL },
-	{ "GET", "/v1/frameworks/{id}/members/{provider_id}", noop, 0, 0, NULL },
-	{ NULL, NULL, NULL, 0, 0, NULL },
+	{ "GET", "/v1/frameworks", noop, 0, 0, NULL, NULL },
+	{ "POST", "/v1/frameworks", noop, 0, 0, NULL, NULL },
+	{ "GET", "/v1/frameworks/{id}", noop, 0, 0, NULL, NULL },
+	{ "PATCH", "/v1/frameworks/{id}", noop, 0, 0, NULL, NULL },
+	{ "GET", "/v1/frameworks/{id}/members/{provider_id}", noop, 0, 0, NULL, NULL },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
 START_TEST(matches_and_decodes_params)
