@@ -17,7 +17,9 @@
  * A batch answers 200 with one result per item in request order, even when
  * items failed; a failed item carries its own problem, with fields named
  * "items[<index>].<field>". Valid items go to the database in chunks of
- * PUSH_CHUNK per statement, all in the request's one transaction.
+ * PUSH_CHUNK per statement, all in the request's one transaction; before it,
+ * the tables' statistics are refreshed while they are young, in a
+ * transaction of its own.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -433,6 +435,25 @@ out:
 	return text;
 }
 
+/* Statistics for the planner while the tables are young (see migration 005),
+ * in a short transaction of its own before the push's: never inside the
+ * push, where ANALYZE's lock would last until it commits and stall other
+ * tenants' pushes. The function skips a table another ANALYZE holds, so this
+ * never waits. Statistics only help: a failure here is ignored. */
+static void refresh_statistics(struct hearth_request *req)
+{
+	struct hearth_problem ignored;
+	struct hearth_tx *tx = NULL;
+	PGresult *res = NULL;
+
+	hearth_problem_clear(&ignored);
+	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &ignored) == 0 &&
+	    (res = hearth_tx_query(tx, "push_refresh_statistics", 0, NULL, &ignored)) != NULL)
+		hearth_tx_commit(tx, &ignored);
+	PQclear(res);
+	hearth_tx_end(tx);
+}
+
 /* The body: {"items": [...]}, at most PUSH_BATCH_MAX_ITEMS. */
 static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
 {
@@ -475,8 +496,10 @@ void push_batch(struct hearth_request *req)
 		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
 		goto fail;
 	}
-	if (validate_items(&b, items, &p) != 0 ||
-	    hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
+	if (validate_items(&b, items, &p) != 0)
+		goto fail;
+	refresh_statistics(req);
+	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
 	if (key) {
 		switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len,
