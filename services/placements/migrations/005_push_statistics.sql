@@ -19,9 +19,22 @@
 --     transaction of its own that holds nothing else; the function now uses
 --     ANALYZE (SKIP_LOCKED), so it never waits for another one (or for
 --     autovacuum) and its lock lasts only while it reads a small table;
---   * autovacuum analyses these tables after a handful of changes (a few
---     dozen rows) instead of the default 50, so single writes and reports on a
---     young database get statistics soon too.
+--   * autovacuum analyses these tables after 20 changed rows (plus its 10%)
+--     instead of the default 50, so single writes and reports on a young
+--     database get statistics soon too;
+--   * the push's statements, and the overlap check its inserts fire, use
+--     generic plans (plan_cache_mode = force_generic_plan) of plain index
+--     scans (enable_seqscan and enable_bitmapscan off, function-local), which
+--     makes the index that promises the fewest rows win. A generic plan estimates
+--     "tenant_id = $1 AND org_id = $2" from the number of distinct values, so
+--     an organisation the statistics have never seen still looks as large as
+--     an average one and the unique reference index wins; a custom plan would
+--     take the unseen value for an empty organisation, find every index with
+--     that prefix as cheap, and could pick one that scans the organisation.
+--     A plan is made once per session and statistics change, so without the
+--     other settings a plan made while a table was tiny (a sequential scan,
+--     or a bitmap scan of an organisation's few rows) would be kept while one
+--     push grows the table by thousands of rows.
 -- The function keeps its 5,000-row bound: past it autovacuum's own schedule
 -- is good enough. SECURITY DEFINER because ANALYZE is for the tables' owner;
 -- its search_path is pinned and every name in it qualified.
@@ -43,6 +56,10 @@ BEGIN
 END
 $$;
 
+ALTER FUNCTION prevent_overlap() SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION prevent_overlap() SET enable_seqscan = off;
+ALTER FUNCTION prevent_overlap() SET enable_bitmapscan = off;
+
 ALTER TABLE children SET (autovacuum_analyze_threshold = 20);
 ALTER TABLE placements SET (autovacuum_analyze_threshold = 20);
 
@@ -54,6 +71,9 @@ CREATE OR REPLACE FUNCTION upsert_placements(items jsonb, tenant uuid, org uuid,
     LANGUAGE plpgsql
     SECURITY INVOKER
     SET search_path = placements, hearth, public
+    SET plan_cache_mode = force_generic_plan
+    SET enable_seqscan = off
+    SET enable_bitmapscan = off
     AS $$
 DECLARE
     item jsonb;
