@@ -61,12 +61,15 @@ static const char *text_of(const json_t *obj, const char *name)
 }
 
 /* The placement and child rules, as for the resources; the child's birth
- * month is named child.birth_month. */
+ * month is named child.birth_month, its age at the start start_date. */
 static int check_push(const json_t *doc, struct hearth_problem *p)
 {
+	const json_t *child = json_object_get(doc, "child");
 	int rc = placement_check_rules(doc, p);
 
-	if (child_check_birth_month(json_object_get(doc, "child"), "child.birth_month", p) != 0)
+	if (child_check_birth_month(child, "child.birth_month", p) != 0)
+		rc = -1;
+	else if (placement_check_child_age(child, doc, "start_date", p) != 0)
 		rc = -1;
 	return rc;
 }
@@ -87,12 +90,17 @@ static int ref_valid(const char *ref)
 	return chars >= 1 && chars <= PUSH_REF_MAX_CHARS;
 }
 
-/* Turn an item's SQLSTATE and constraint into its problem, naming the field. */
+/* Turn an item's SQLSTATE and constraint into its problem, naming the field;
+ * a child's field is the push's child.<field>. */
 static void explain_item(const char *sqlstate, const char *constraint, struct hearth_problem *p)
 {
 	hearth_problem_clear(p);
 	hearth_db_problem_from_sqlstate(sqlstate, constraint, p);
 	placement_explain_constraint(p);
+	for (size_t e = 0; e < p->n_errors; e++) {
+		if (strcmp(p->errors[e].field, "birth_month") == 0)
+			snprintf(p->errors[e].field, sizeof(p->errors[e].field), "child.birth_month");
+	}
 }
 
 /* ---- PUT and GET by reference ------------------------------------------------ */
