@@ -128,6 +128,15 @@ int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p);
  * Always call exactly once per successful hearth_tx_begin(); NULL is a no-op. */
 void hearth_tx_end(struct hearth_tx *tx);
 
+/* Give up what the transaction did (it may have failed) and begin another on
+ * the same connection for the same actor, so a handler can read after a failed
+ * write (e.g. to explain a conflict) without a second connection from the
+ * pool: holding one while waiting for another starves the pool under a burst.
+ * ROLLBACK, BEGIN and the context are queued and go with the next query.
+ * Returns 0, or -1 with the problem filled when the connection is gone (end
+ * the tx as always). */
+int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem *p);
+
 /* The actor of the transaction (for audit and outbox writers). */
 const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx);
 

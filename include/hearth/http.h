@@ -71,7 +71,9 @@ enum {
 
 struct hearth_route {
 	const char *method;   /* "GET", "POST", "PATCH", "PUT", "DELETE"; NULL ends a table */
-	const char *path;     /* template with {name} segments: "/v1/providers/{id}" */
+	const char *path;     /* template with {name} segments: "/v1/providers/{id}"; a
+			       * segment {id} or {..._id} matches only a UUID (anything
+			       * else is a 404, like a path no route has) */
 	hearth_handler handler;
 	unsigned flags;
 	unsigned roles;       /* roles allowed (HEARTH_ROLES_ANY for every known role);

@@ -58,9 +58,13 @@ struct hearth_status_verb {
 typedef int (*hearth_domain_check)(const json_t *doc, struct hearth_request *req,
 				   struct hearth_problem *p);
 
-/* Refine a database problem (e.g. name the existing setting on a unique URN). */
-typedef void (*hearth_conflict_explain)(struct hearth_request *req, const json_t *doc,
-					struct hearth_problem *p);
+/* Refine a database problem (e.g. name the existing setting on a unique URN).
+ * `tx` is the request's transaction, already failed; to read what is in the
+ * way, hearth_tx_restart() it (read only) and query it: never check out
+ * another connection while this one is held (a burst of conflicts would
+ * starve the pool). NULL when the caller has no transaction to lend. */
+typedef void (*hearth_conflict_explain)(struct hearth_request *req, struct hearth_tx *tx,
+					const json_t *doc, struct hearth_problem *p);
 
 struct hearth_resource {
 	const char *name;                  /* audit resource and subject type: "provider" */

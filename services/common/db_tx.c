@@ -186,11 +186,33 @@ static int send_prepared(struct hearth_tx *tx, const char *name, int n_params,
 	return 0;
 }
 
+/* Queue BEGIN and the actor's context; they go with the next sync. */
+static int queue_begin(struct hearth_tx *tx, int read_only, struct hearth_problem *p)
+{
+	const char *ctx[5];
+
+	/* set_config with NULL would fail; an absent value is the empty string,
+	 * which hearth.current_tenant()/current_org() read as NULL. */
+	ctx[0] = tx->actor.tenant_id ? tx->actor.tenant_id : "";
+	ctx[1] = tx->actor.org_id ? tx->actor.org_id : "";
+	ctx[2] = tx->actor.sub ? tx->actor.sub : "";
+	ctx[3] = tx->actor.roles ? tx->actor.roles : "";
+	ctx[4] = tx->actor.request_id ? tx->actor.request_id : "";
+
+	if ((PQpipelineStatus(tx->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(tx->conn)) ||
+	    send_sql(tx, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, p) != 0 ||
+	    send_prepared(tx, HEARTH_DB_CTX_STMT, 5, ctx, p) != 0) {
+		if (!tx->failed)
+			fail(tx, NULL, p);
+		return -1;
+	}
+	return 0;
+}
+
 int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
 		    int read_only, struct hearth_tx **out, struct hearth_problem *p)
 {
 	struct hearth_tx *tx;
-	const char *ctx[5];
 
 	*out = NULL;
 	tx = calloc(1, sizeof(*tx));
@@ -212,19 +234,7 @@ int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *a
 	tx->actor.request_id = copy_field(tx->request_id, sizeof(tx->request_id),
 					  actor->request_id);
 
-	/* set_config with NULL would fail; an absent value is the empty string,
-	 * which hearth.current_tenant()/current_org() read as NULL. */
-	ctx[0] = tx->actor.tenant_id ? tx->actor.tenant_id : "";
-	ctx[1] = tx->actor.org_id ? tx->actor.org_id : "";
-	ctx[2] = tx->actor.sub ? tx->actor.sub : "";
-	ctx[3] = tx->actor.roles ? tx->actor.roles : "";
-	ctx[4] = tx->actor.request_id ? tx->actor.request_id : "";
-
-	if (!PQenterPipelineMode(tx->conn) ||
-	    send_sql(tx, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, p) != 0 ||
-	    send_prepared(tx, HEARTH_DB_CTX_STMT, 5, ctx, p) != 0) {
-		if (!tx->failed)
-			fail(tx, NULL, p);
+	if (queue_begin(tx, read_only, p) != 0) {
 		hearth_db_slot_mark_broken(tx->slot);
 		hearth_tx_end(tx);
 		return -1;
@@ -311,6 +321,32 @@ void hearth_tx_end(struct hearth_tx *tx)
 		hearth_db_slot_mark_broken(tx->slot);
 	hearth_db_release(tx->pool, tx->slot);
 	free(tx);
+}
+
+int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem *p)
+{
+	struct hearth_problem ignored;
+
+	if (PQstatus(tx->conn) != CONNECTION_OK) {
+		fail(tx, NULL, p);
+		return -1;
+	}
+	/* Statements still queued belong to the transaction being given up. */
+	if (tx->pending > 0) {
+		hearth_problem_clear(&ignored);
+		sync_and_drain(tx, -1, NULL, &ignored);
+		if (PQstatus(tx->conn) != CONNECTION_OK) {
+			fail(tx, NULL, p);
+			return -1;
+		}
+	}
+	tx->failed = 0;
+	hearth_problem_clear(&tx->failure);
+	if (send_sql(tx, "ROLLBACK", 0, NULL, p) != 0 || queue_begin(tx, read_only, p) != 0) {
+		hearth_db_slot_mark_broken(tx->slot);
+		return -1;
+	}
+	return 0;
 }
 
 const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx)

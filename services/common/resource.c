@@ -156,7 +156,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 		if (res && !p.status)
 			hearth_problem_set(&p, 404, "not-found", "The parent resource does not exist.");
 		if (r->explain)
-			r->explain(req, req->json, &p);
+			r->explain(req, tx, req->json, &p);
 		goto fail;
 	}
 	created = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
@@ -335,7 +335,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 		if (res && !p.status)
 			hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);
 		if (r->explain)
-			r->explain(req, merged, &p);
+			r->explain(req, tx, merged, &p);
 		goto fail;
 	}
 	updated = json_loads(PQgetvalue(res, 0, 0), 0, NULL);

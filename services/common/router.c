@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hearth/json_input.h"
 #include "router.h"
 
 static int hexval(char c)
@@ -51,6 +52,15 @@ bad:
 	return NULL;
 }
 
+/* {id} and {<anything>_id} name records by UUID: a segment that is not one
+ * names nothing, so the template does not match it (404 like any unknown path,
+ * before a handler or the database sees it). */
+static int param_is_uuid(const char *name, size_t len)
+{
+	return (len == 2 && memcmp(name, "id", 2) == 0) ||
+	       (len > 3 && memcmp(name + len - 3, "_id", 3) == 0);
+}
+
 /* Compare one template against a path. Returns 1 on a match and, when `req` is
  * given, records the decoded {name} segments. */
 static int template_matches(const char *tpl, const char *path, struct hearth_request *req)
@@ -69,6 +79,13 @@ static int template_matches(const char *tpl, const char *path, struct hearth_req
 		if (tl > 2 && t[0] == '{' && t[tl - 1] == '}') {
 			if (pl == 0)
 				return 0;
+			if (param_is_uuid(t + 1, tl - 2)) {
+				char *value = hearth_percent_decode(p, pl, 0);
+				int ok = value && hearth_is_uuid(value);
+				free(value);
+				if (!ok)
+					return 0;
+			}
 			if (req) {
 				if (req->n_path_params >= HEARTH_MAX_PATH_PARAMS)
 					return 0;

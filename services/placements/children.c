@@ -14,7 +14,7 @@ static int check_child(const json_t *doc, struct hearth_request *req, struct hea
 	return child_check_birth_month(doc, "birth_month", p);
 }
 
-static void explain_child(struct hearth_request *req, const json_t *doc, struct hearth_problem *p)
+static void explain_child(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)
 {
 	(void)req;
 	if (strcmp(p->constraint, "children_local_ref_key") == 0) {

@@ -10,7 +10,7 @@
 #include "placements.h"
 
 /* A looked-after child is under 18; care leavers stay in view up to 25. */
-#define MAX_AGE_YEARS 25
+#define AGE_LIMIT_YEARS 26
 
 const char *const placement_types[] = {
 	"fostering", "residential", "supported_accommodation", "residential_school", "other", NULL,
@@ -78,8 +78,23 @@ int child_check_birth_month(const json_t *child, const char *field, struct heart
 		hearth_problem_field(p, field, "must not be in the future");
 		return -1;
 	}
-	if (current - born > MAX_AGE_YEARS * 12) {
-		hearth_problem_field(p, field, "must be within the last %d years", MAX_AGE_YEARS);
+	return 0;
+}
+
+/* Age in completed years from the first of the birth month, as the reports
+ * count it: whole months from the birth month to start_date's month, div 12
+ * (start_date's day is never before the 1st). */
+int placement_check_child_age(const json_t *child, const json_t *doc, const char *field,
+			      struct hearth_problem *p)
+{
+	long born = month_index(text_of(child, "birth_month"));
+	long start = month_index(text_of(doc, "start_date"));
+
+	if (born < 0 || start < 0)
+		return 0;
+	if (start - born >= AGE_LIMIT_YEARS * 12) {
+		hearth_problem_field(p, field, "must be before the child's %dth birthday (born %s)",
+				     AGE_LIMIT_YEARS, text_of(child, "birth_month"));
 		return -1;
 	}
 	return 0;
@@ -110,7 +125,7 @@ int placement_check_rules(const json_t *doc, struct hearth_problem *p)
 	return rc;
 }
 
-/* Database constraints that name one field of a placement. */
+/* Database constraints that name one field of a placement or a child. */
 static const struct {
 	const char *constraint, *field, *message;
 } field_constraints[] = {
@@ -122,6 +137,10 @@ static const struct {
 	{ "placements_dates_check", "end_date", "must not be before start_date" },
 	{ "placements_end_reason_required", "end_reason", "is required exactly when end_date is set" },
 	{ "placements_external_provider_check", "provider_id", "is required for external provision" },
+	{ "placements_child_age_check", "start_date", "must be before the child's 26th birthday" },
+	{ "children_birth_month_future_check", "birth_month", "must not be in the future" },
+	{ "children_placement_age_check", "birth_month",
+	  "would make the child 26 or over when one of its placements starts" },
 };
 
 int placement_explain_constraint(struct hearth_problem *p)

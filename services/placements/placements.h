@@ -61,9 +61,16 @@ extern const struct hearth_field_spec placement_contribution_fields[];
 	PLACEMENT_READONLY("created_at", HJ_TIMESTAMP), \
 	PLACEMENT_READONLY("updated_at", HJ_TIMESTAMP)
 
-/* birth_month of `child` not in the future nor over 25 years ago; the error
- * names `field`. 0, or -1 with the field error on p. */
+/* birth_month of `child` not in the future (history is fine: the age limit
+ * is checked against each placement); the error names `field`. 0, or -1 with
+ * the field error on p. */
 int child_check_birth_month(const json_t *child, const char *field, struct hearth_problem *p);
+/* The child under 26 on the placement's start_date (age from the first of its
+ * birth month, as the reports count it); the error names `field`. The database
+ * enforces the same rule (migration 006) where C cannot see both dates. 0, or
+ * -1 with the field error on p. */
+int placement_check_child_age(const json_t *child, const json_t *doc, const char *field,
+			      struct hearth_problem *p);
 /* end_date not before start_date, end_reason exactly with end_date, a provider
  * for external provision. 0, or -1 with every field error on p. */
 int placement_check_rules(const json_t *doc, struct hearth_problem *p);

@@ -30,9 +30,10 @@ static int check_placement(const json_t *doc, struct hearth_request *req, struct
 }
 
 /* The overlapping placement of the same child, named in the problem so the
- * client can go straight to it. The failed transaction cannot be used, so this
- * is a read of its own; if it fails the plain conflict still stands. */
-static void explain_overlap(struct hearth_request *req, const json_t *doc, struct hearth_problem *p)
+ * client can go straight to it. The failed transaction is restarted on its own
+ * connection for the read (never a second connection from the pool); if the
+ * read fails the plain conflict still stands. */
+static void explain_overlap(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)
 {
 	struct hearth_problem ignored;
 	const char *params[4] = {
@@ -43,7 +44,8 @@ static void explain_overlap(struct hearth_request *req, const json_t *doc, struc
 
 	placement_explain_constraint(p);
 	hearth_problem_clear(&ignored);
-	res = hearth_db_read_one(req->db, &req->actor, "placement_overlapping", 4, params, &ignored);
+	res = tx && hearth_tx_restart(tx, HEARTH_TX_READ_ONLY, &ignored) == 0
+		      ? hearth_tx_query(tx, "placement_overlapping", 4, params, &ignored) : NULL;
 	if (res && PQntuples(res) == 1)
 		snprintf(p->detail, sizeof(p->detail),
 			 "The child already has placement %s (from %s to %s) overlapping these dates.",
@@ -52,11 +54,11 @@ static void explain_overlap(struct hearth_request *req, const json_t *doc, struc
 	PQclear(res);
 }
 
-static void explain_placement(struct hearth_request *req, const json_t *doc,
+static void explain_placement(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			      struct hearth_problem *p)
 {
 	if (strcmp(p->constraint, "placements_no_overlap") == 0) {
-		explain_overlap(req, doc, p);
+		explain_overlap(req, tx, doc, p);
 		return;
 	}
 	if (strcmp(p->constraint, "placements_external_ref_key") == 0) {

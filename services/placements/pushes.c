@@ -17,7 +17,9 @@
  * A batch answers 200 with one result per item in request order, even when
  * items failed; a failed item carries its own problem, with fields named
  * "items[<index>].<field>". Valid items go to the database in chunks of
- * PUSH_CHUNK per statement, all in the request's one transaction.
+ * PUSH_CHUNK per statement, all in the request's one transaction; before it,
+ * the tables' statistics are refreshed while they are young, in a
+ * transaction of its own.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -59,12 +61,15 @@ static const char *text_of(const json_t *obj, const char *name)
 }
 
 /* The placement and child rules, as for the resources; the child's birth
- * month is named child.birth_month. */
+ * month is named child.birth_month, its age at the start start_date. */
 static int check_push(const json_t *doc, struct hearth_problem *p)
 {
+	const json_t *child = json_object_get(doc, "child");
 	int rc = placement_check_rules(doc, p);
 
-	if (child_check_birth_month(json_object_get(doc, "child"), "child.birth_month", p) != 0)
+	if (child_check_birth_month(child, "child.birth_month", p) != 0)
+		rc = -1;
+	else if (placement_check_child_age(child, doc, "start_date", p) != 0)
 		rc = -1;
 	return rc;
 }
@@ -85,12 +90,17 @@ static int ref_valid(const char *ref)
 	return chars >= 1 && chars <= PUSH_REF_MAX_CHARS;
 }
 
-/* Turn an item's SQLSTATE and constraint into its problem, naming the field. */
+/* Turn an item's SQLSTATE and constraint into its problem, naming the field;
+ * a child's field is the push's child.<field>. */
 static void explain_item(const char *sqlstate, const char *constraint, struct hearth_problem *p)
 {
 	hearth_problem_clear(p);
 	hearth_db_problem_from_sqlstate(sqlstate, constraint, p);
 	placement_explain_constraint(p);
+	for (size_t e = 0; e < p->n_errors; e++) {
+		if (strcmp(p->errors[e].field, "birth_month") == 0)
+			snprintf(p->errors[e].field, sizeof(p->errors[e].field), "child.birth_month");
+	}
 }
 
 /* ---- PUT and GET by reference ------------------------------------------------ */
@@ -440,6 +450,25 @@ const struct hearth_json_bounds push_batch_bounds = {
 	.max_array_items = PUSH_BATCH_MAX_ITEMS,
 };
 
+/* Statistics for the planner while the tables are young (see migration 005),
+ * in a short transaction of its own before the push's: never inside the
+ * push, where ANALYZE's lock would last until it commits and stall other
+ * tenants' pushes. The function skips a table another ANALYZE holds, so this
+ * never waits. Statistics only help: a failure here is ignored. */
+static void refresh_statistics(struct hearth_request *req)
+{
+	struct hearth_problem ignored;
+	struct hearth_tx *tx = NULL;
+	PGresult *res = NULL;
+
+	hearth_problem_clear(&ignored);
+	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &ignored) == 0 &&
+	    (res = hearth_tx_query(tx, "push_refresh_statistics", 0, NULL, &ignored)) != NULL)
+		hearth_tx_commit(tx, &ignored);
+	PQclear(res);
+	hearth_tx_end(tx);
+}
+
 /* The body: {"items": [...]}, at most PUSH_BATCH_MAX_ITEMS. */
 static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
 {
@@ -482,8 +511,10 @@ void push_batch(struct hearth_request *req)
 		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
 		goto fail;
 	}
-	if (validate_items(&b, items, &p) != 0 ||
-	    hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
+	if (validate_items(&b, items, &p) != 0)
+		goto fail;
+	refresh_statistics(req);
+	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
 	if (key) {
 		switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len,

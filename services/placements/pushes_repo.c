@@ -13,6 +13,8 @@ const struct hearth_stmt_def push_stmts[] = {
 	{ "push_upsert",
 	  "SELECT item_ord, item_outcome, item_id, item_version, item_sqlstate, item_constraint "
 	  "FROM upsert_placements($1::jsonb, $2::uuid, $3::uuid, $4, $5)", 5 },
+	/* Its own transaction, before the push's (migration 005). */
+	{ "push_refresh_statistics", "SELECT refresh_push_statistics()", 0 },
 	{ "push_get",
 	  "SELECT placement_doc(p) FROM placements p "
 	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1", 1 },

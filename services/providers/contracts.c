@@ -77,7 +77,7 @@ static int check_contract(const json_t *doc, struct hearth_request *req, struct 
 	return rc;
 }
 
-static void explain_contract(struct hearth_request *req, const json_t *doc,
+static void explain_contract(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			     struct hearth_problem *p)
 {
 	(void)req;

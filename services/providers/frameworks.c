@@ -114,7 +114,7 @@ static int check_framework(const json_t *doc, struct hearth_request *req,
 	return rc;
 }
 
-static void explain_framework(struct hearth_request *req, const json_t *doc,
+static void explain_framework(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			      struct hearth_problem *p)
 {
 	(void)req;

@@ -55,7 +55,7 @@ static int check_member(const json_t *doc, struct hearth_request *req, struct he
 	return rc;
 }
 
-static void explain_member(struct hearth_request *req, const json_t *doc,
+static void explain_member(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			   struct hearth_problem *p)
 {
 	(void)req;

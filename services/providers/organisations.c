@@ -49,7 +49,7 @@ static int check_organisation(const json_t *doc, struct hearth_request *req,
 	return 0;
 }
 
-static void explain_organisation(struct hearth_request *req, const json_t *doc,
+static void explain_organisation(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 				 struct hearth_problem *p)
 {
 	(void)req;

@@ -85,7 +85,7 @@ static int check_provider(const json_t *doc, struct hearth_request *req, struct 
 	return 0;
 }
 
-static void explain_provider(struct hearth_request *req, const json_t *doc,
+static void explain_provider(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			     struct hearth_problem *p)
 {
 	(void)req;

@@ -52,7 +52,7 @@ static int check_score(const json_t *doc, struct hearth_request *req, struct hea
 	return 0;
 }
 
-static void explain_score(struct hearth_request *req, const json_t *doc, struct hearth_problem *p)
+static void explain_score(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)
 {
 	(void)req;
 	(void)doc;
@@ -108,7 +108,7 @@ static int store_score(struct hearth_request *req, struct hearth_tx *tx, const c
 	if (!body)
 		hearth_problem_set(p, 503, "unavailable", "The service is short of memory.");
 	else if (!*res)
-		explain_score(req, req->json, p);
+		explain_score(req, tx, req->json, p);
 	else if (PQntuples(*res) != 1)
 		hearth_problem_set(p, 404, "not-found", "No framework with this id.");
 	else

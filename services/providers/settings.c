@@ -71,9 +71,10 @@ static int check_setting(const json_t *doc, struct hearth_request *req, struct h
 }
 
 /* The URN is taken: name the setting that holds it, so the client can go
- * straight to it. The failed transaction cannot be used, so this is a read of
- * its own; if that read fails, the plain conflict stands. */
-static void explain_urn_conflict(struct hearth_request *req, const json_t *doc,
+ * straight to it. The failed transaction is restarted on its own connection
+ * for the read (no second connection); if that read fails, the plain
+ * conflict stands. */
+static void explain_urn_conflict(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 				 struct hearth_problem *p)
 {
 	const char *regulator = json_string_value(json_object_get(doc, "regulator"));
@@ -84,7 +85,8 @@ static void explain_urn_conflict(struct hearth_request *req, const json_t *doc,
 	PGresult *res;
 
 	hearth_problem_clear(&lookup);
-	res = hearth_db_read_one(req->db, &req->actor, "setting_by_urn", 2, params, &lookup);
+	res = tx && hearth_tx_restart(tx, HEARTH_TX_READ_ONLY, &lookup) == 0
+		      ? hearth_tx_query(tx, "setting_by_urn", 2, params, &lookup) : NULL;
 	if (res && PQntuples(res) == 1) {
 		hearth_problem_set(p, 409, "conflict",
 				   "Setting %s is already registered with %s under urn \"%s\".",
@@ -101,11 +103,11 @@ static void explain_urn_conflict(struct hearth_request *req, const json_t *doc,
 	PQclear(res);
 }
 
-static void explain_setting(struct hearth_request *req, const json_t *doc,
+static void explain_setting(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			    struct hearth_problem *p)
 {
 	if (strcmp(p->constraint, "settings_urn_key") == 0) {
-		explain_urn_conflict(req, doc, p);
+		explain_urn_conflict(req, tx, doc, p);
 	} else if (strcmp(p->constraint, "settings_provider_fkey") == 0) {
 		hearth_problem_clear(p);
 		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
