@@ -11,6 +11,7 @@
 #define HEARTH_AUDIT_H
 
 #include "hearth/db.h"
+#include "hearth/util.h"
 
 struct hearth_audit_entry {
 	const char *method;      /* "GET", "POST", ... */
@@ -21,6 +22,7 @@ struct hearth_audit_entry {
 };
 
 /* Queue the audit row on `tx` (actor taken from the tx). 0 or -1 with problem. */
+HEARTH_MUST_CHECK
 int hearth_audit_queue(struct hearth_tx *tx, const struct hearth_audit_entry *e,
 		       struct hearth_problem *p);
 

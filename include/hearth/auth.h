@@ -71,6 +71,7 @@ struct hearth_verifier;
  * `err` (file unreadable, no usable key, unsupported key type, ...). */
 int hearth_verifier_new(const struct hearth_auth_config *cfg, struct hearth_verifier **out,
 			char *err, size_t errlen);
+/* NULL is a no-op. */
 void hearth_verifier_free(struct hearth_verifier *v);
 
 enum hearth_auth_status {

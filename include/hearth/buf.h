@@ -1,7 +1,7 @@
 /*
  * buf.h - a growable byte buffer with a hard cap (after curl's dynbuf).
  *
- * Invariants: `data` is NUL-terminated whenever it is non-NULL; `len` < `cap_alloc`;
+ * Invariants: `data` is NUL-terminated whenever it is non-NULL; `len` < `alloc`;
  * the buffer never grows past `max`. Ownership: the buffer owns `data` until
  * hearth_buf_take() moves it to the caller.
  */
@@ -32,7 +32,9 @@ int hearth_buf_printf(struct hearth_buf *b, const char *fmt, ...);
  * reset to empty. Returns an empty allocated string for an empty buffer, NULL on
  * allocation failure. */
 char *hearth_buf_take(struct hearth_buf *b, size_t *len_out);
+/* Empty the buffer, keeping its allocation. */
 void hearth_buf_reset(struct hearth_buf *b);
+/* Free the contents; the buffer is empty and reusable. NULL is a no-op. */
 void hearth_buf_release(struct hearth_buf *b);
 
 #endif

@@ -36,6 +36,11 @@
  * caller to refine (e.g. "urn already used by setting X"). After any failure the
  * transaction is aborted; the caller must still end it with hearth_tx_end().
  *
+ * Threads. The pool is shared by every request thread and guards itself. A tx,
+ * its connection and the PGresults it returns belong to the thread that began
+ * it, until hearth_tx_end(); never hand them to another thread. The SQLSTATE
+ * mapping is pure.
+ *
  * Ownership. The pool owns connections; a tx borrows one until hearth_tx_end().
  * PGresult pointers returned by hearth_tx_query* are owned by the caller (PQclear).
  */
@@ -44,6 +49,7 @@
 
 #include <libpq-fe.h>
 #include "hearth/problem.h"
+#include "hearth/util.h"
 
 struct hearth_db_config {
 	const char *conninfo;
@@ -69,6 +75,7 @@ struct hearth_db_pool;
  * out of memory). `stmts` must stay valid for the pool's life. */
 int hearth_db_pool_new(const struct hearth_db_config *cfg, const struct hearth_stmt_def *stmts,
 		       struct hearth_db_pool **out);
+/* NULL is a no-op. */
 void hearth_db_pool_free(struct hearth_db_pool *pool);
 
 struct hearth_db_stats {
@@ -101,6 +108,7 @@ enum { HEARTH_TX_READ_WRITE = 0, HEARTH_TX_READ_ONLY = 1 };
 
 /* Check out a connection and queue BEGIN + the actor's context. Returns 0, or -1
  * with a 503 problem (pool exhausted, database down). */
+HEARTH_MUST_CHECK
 int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
 		    int read_only, struct hearth_tx **out, struct hearth_problem *p);
 
@@ -118,10 +126,12 @@ PGresult *hearth_tx_query_sql(struct hearth_tx *tx, const char *sql, int n_param
 /* Queue a statement whose result only needs to be "ok" (audit, outbox). It is
  * sent with the next query or commit; a failure there fails that call. -1 only
  * if the tx has already failed. */
+HEARTH_MUST_CHECK
 int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
 			const char *const *params, struct hearth_problem *p);
 
 /* Commit. Returns 0, or -1 with the problem filled (the tx is rolled back). */
+HEARTH_MUST_CHECK
 int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p);
 
 /* Release the connection to the pool, rolling back anything uncommitted.
@@ -135,6 +145,7 @@ void hearth_tx_end(struct hearth_tx *tx);
  * ROLLBACK, BEGIN and the context are queued and go with the next query.
  * Returns 0, or -1 with the problem filled when the connection is gone (end
  * the tx as always). */
+HEARTH_MUST_CHECK
 int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem *p);
 
 /* The actor of the transaction (for audit and outbox writers). */
@@ -142,11 +153,12 @@ const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx);
 
 /* One read in one round trip: BEGIN READ ONLY, context, the prepared statement and
  * COMMIT pipelined together. Returns the result or NULL with the problem. */
-PGresult *hearth_db_read_one(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+PGresult *hearth_db_read_statement(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
 			     const char *stmt_name, int n_params, const char *const *params,
 			     struct hearth_problem *p);
 
-/* Map a SQLSTATE (and optional constraint) to a problem. Exposed for tests. */
+/* Map a SQLSTATE (and optional constraint) to a problem (the table above).
+ * Services refine the result by p->constraint; tests check the table. */
 void hearth_db_problem_from_sqlstate(const char *sqlstate, const char *constraint,
 				     struct hearth_problem *p);
 

@@ -9,6 +9,12 @@
  * before any of the body is read. A handler answers through the hearth_respond_* calls
  * exactly once and returns; it never sees Ulfius or MHD.
  *
+ * Threads: a request is served on one thread from admission to answer; the
+ * struct hearth_request, everything reachable from it and the hearth_respond_*
+ * calls on it belong to that thread. Handlers of different requests run at the
+ * same time, so they share nothing but what the runtime makes thread-safe (the
+ * pool, the verifier, metrics, logs).
+ *
  * Ownership: everything reachable from the request is owned by the runtime and
  * valid until the handler returns. Bodies passed to hearth_respond_json are
  * stolen (the caller's reference is consumed).

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "hearth/db.h"
+#include "hearth/util.h"
 
 enum hearth_idem_outcome {
 	HEARTH_IDEM_NEW,      /* key claimed: do the work, then hearth_idem_store() */
@@ -25,11 +26,13 @@ struct hearth_idem_replay {
 	char *location; /* malloc'd or NULL */
 	char *body;     /* malloc'd JSON text */
 };
+/* NULL is a no-op. */
 void hearth_idem_replay_release(struct hearth_idem_replay *r);
 
 /* Validate the key text: 1-255 printable ASCII characters. 1 = valid. */
 int hearth_idem_key_valid(const char *key);
 
+HEARTH_MUST_CHECK
 enum hearth_idem_outcome hearth_idem_claim(struct hearth_tx *tx, const char *key,
 					   const char *method, const char *path,
 					   const void *body, size_t body_len,
@@ -37,6 +40,7 @@ enum hearth_idem_outcome hearth_idem_claim(struct hearth_tx *tx, const char *key
 					   struct hearth_problem *p);
 
 /* Record the response for the claimed key (same transaction). 0 or -1. */
+HEARTH_MUST_CHECK
 int hearth_idem_store(struct hearth_tx *tx, const char *key, int status,
 		      const char *location, const char *body_json, struct hearth_problem *p);
 

@@ -12,9 +12,11 @@
 
 #include <jansson.h>
 #include "hearth/db.h"
+#include "hearth/util.h"
 
 /* Queue an event. `type` is "<service>.<noun>.<verb>"; payload may be NULL ({}).
  * Returns 0 or -1 with problem. The payload is not stolen. */
+HEARTH_MUST_CHECK
 int hearth_outbox_queue(struct hearth_tx *tx, const char *type, const char *subject_type,
 			const char *subject_id, const json_t *payload, struct hearth_problem *p);
 

@@ -32,6 +32,7 @@
 #include "hearth/http.h"
 #include "hearth/json_input.h"
 #include "hearth/problem.h"
+#include "hearth/util.h"
 
 enum hearth_filter_type {
 	HEARTH_FILTER_TEXT,  /* any text up to 200 characters */
@@ -118,6 +119,7 @@ void hearth_list_scope(const struct hearth_request *req, const struct hearth_fil
  * before committing), 1 when the first answer was replayed to the client (end
  * the tx and return), -1 with the problem filled (malformed key: 400 naming
  * Idempotency-Key; same key with another request: 422; database problems). */
+HEARTH_MUST_CHECK
 int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx, const char *key,
 				struct hearth_problem *p);
 

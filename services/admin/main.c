@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hearth/util.h"
 #include "admin.h"
 
 static void usage(FILE *out)
@@ -85,7 +86,7 @@ static int cmd_tenant(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			t.json = 1;
-		else if (n_flags < (int)(sizeof(flags) / sizeof(flags[0])))
+		else if (n_flags < (int)(HEARTH_ARRAY_SIZE(flags)))
 			flags[n_flags++] = argv[i];
 		else {
 			fputs("hearthctl: tenant create: too many arguments\n", stderr);

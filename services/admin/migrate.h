@@ -1,6 +1,6 @@
 /*
  * migrate.h - pieces of the migration runner (hearthctl_migrate in admin.h)
- * that are pure functions, exposed for tests.
+ * that are pure functions, shared by its files and checked by tests/unit/admin.
  */
 #ifndef HEARTH_ADMIN_MIGRATE_H
 #define HEARTH_ADMIN_MIGRATE_H

@@ -1,5 +1,6 @@
 /*
- * tenant.h - checks behind hearthctl_tenant_create (admin.h), exposed for tests.
+ * tenant.h - the slug rule behind hearthctl_tenant_create (admin.h), also
+ * checked by tests/unit/admin.
  */
 #ifndef HEARTH_ADMIN_TENANT_H
 #define HEARTH_ADMIN_TENANT_H

@@ -37,10 +37,11 @@
 #include <jansson.h>
 #include <jwt.h>
 
-#include "auth_cache.h"
-#include "auth_keys.h"
 #include "hearth/auth.h"
 #include "hearth/b64url.h"
+#include "hearth/util.h"
+#include "auth_cache_internal.h"
+#include "auth_keys_internal.h"
 
 #define TOKEN_MAX 16384
 #define SIG_MAX 1024 /* bytes: RSA up to 8192 bits */
@@ -69,7 +70,7 @@ static const struct {
 	{ "integration", HEARTH_ROLE_INTEGRATION },
 };
 
-#define N_ROLES (sizeof(role_names) / sizeof(role_names[0]))
+#define N_ROLES (HEARTH_ARRAY_SIZE(role_names))
 
 unsigned hearth_role_from_name(const char *name)
 {

@@ -1,6 +1,6 @@
 /*
  * auth_cache.c - bounded, mutex-protected cache of verified tokens (see
- * auth_cache.h).
+ * auth_cache_internal.h).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth_cache.h"
+#include "auth_cache_internal.h"
 
 /* Slots searched per token. Small and fixed, so cost does not grow with size. */
 #define WINDOW 8

@@ -16,8 +16,8 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
-#include "auth_keys.h"
 #include "hearth/b64url.h"
+#include "auth_keys_internal.h"
 
 #define KEYS_FILE_MAX (1024 * 1024)
 #define RSA_MIN_BITS 2048

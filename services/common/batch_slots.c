@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch_slots.h"
+#include "batch_slots_internal.h"
 
 #define TENANT_ID_MAX 37
 

@@ -109,6 +109,8 @@ void hearth_buf_reset(struct hearth_buf *b)
 
 void hearth_buf_release(struct hearth_buf *b)
 {
+	if (!b)
+		return;
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hearth/config.h"
+#include "hearth/util.h"
 
 enum cfg_kind { CFG_STR, CFG_INT, CFG_LONG, CFG_FILE, CFG_SECRET, CFG_LEVEL };
 
@@ -131,7 +132,7 @@ int hearth_config_load(struct hearth_config *cfg, hearth_env_lookup lookup, void
 	int problems = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
-	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+	for (size_t i = 0; i < HEARTH_ARRAY_SIZE(specs); i++) {
 		const struct cfg_spec *s = &specs[i];
 		const char *value = lookup(s->env, ctx);
 

@@ -30,7 +30,7 @@ PGconn *hearth_db_slot_conn(struct hearth_db_slot *slot);
 void hearth_db_slot_mark_broken(struct hearth_db_slot *slot);
 
 /* Give the connection back; rolls back an open transaction, leaves pipeline
- * mode, and marks it broken if either fails. */
+ * mode, and marks it broken if either fails; NULL is a no-op. */
 void hearth_db_release(struct hearth_db_pool *pool, struct hearth_db_slot *slot);
 
 /* The service statement called `name`, or NULL. */

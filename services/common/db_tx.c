@@ -16,6 +16,7 @@
 
 #include "hearth/db.h"
 #include "hearth/log.h"
+#include "hearth/util.h"
 #include "db_internal.h"
 
 #define ACTOR_FIELD_MAX 256
@@ -217,8 +218,7 @@ int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *a
 	*out = NULL;
 	tx = calloc(1, sizeof(*tx));
 	if (!tx) {
-		hearth_problem_set(p, 503, "unavailable", "The service is out of memory.");
-		p->retry_after = 1;
+		hearth_problem_out_of_memory(p);
 		return -1;
 	}
 	if (hearth_db_checkout(pool, &tx->slot, p) != 0) {
@@ -354,7 +354,7 @@ const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx)
 	return &tx->actor;
 }
 
-PGresult *hearth_db_read_one(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+PGresult *hearth_db_read_statement(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
 			     const char *stmt_name, int n_params, const char *const *params,
 			     struct hearth_problem *p)
 {

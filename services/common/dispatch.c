@@ -19,8 +19,9 @@
 
 #include "hearth/json_input.h"
 #include "hearth/log.h"
-#include "router.h"
-#include "runtime.h"
+#include "hearth/util.h"
+#include "router_internal.h"
+#include "runtime_internal.h"
 
 #define REQUEST_ID_MAX 128
 /* A chunked body grows from this, doubling up to its route's limit. */
@@ -296,7 +297,11 @@ int hearth_exchange_admit(struct hearth_exchange *ex, const char *method, long l
 		/* The whole body in one allocation, of the size announced. */
 		ex->body = malloc((size_t)declared_len + 1);
 		if (!ex->body) {
-			hearth_respond_error(req, 503, "unavailable", "The service is short of memory.");
+			struct hearth_problem p;
+
+			hearth_problem_clear(&p);
+			hearth_problem_out_of_memory(&p);
+			hearth_respond_problem(req, &p);
 			return 1;
 		}
 		ex->body_cap = (size_t)declared_len;

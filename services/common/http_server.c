@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "hearth/log.h"
-#include "runtime.h"
+#include "runtime_internal.h"
 
 /* The raw request target, before libmicrohttpd decodes it: routes match on it
  * and decode path parameters themselves. Becomes the request's *con_cls. */

@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "hearth/buf.h"
-#include "metrics.h"
+#include "hearth/util.h"
+#include "metrics_internal.h"
 
 static const double bucket_bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 					0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
-#define N_BUCKETS (sizeof(bucket_bounds) / sizeof(bucket_bounds[0]))
+#define N_BUCKETS (HEARTH_ARRAY_SIZE(bucket_bounds))
 #define MAX_STATUSES 16
 
 struct status_count {

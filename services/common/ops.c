@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "runtime_internal.h"
 
 void hearth_ops_healthz(struct hearth_request *req)
 {

@@ -6,6 +6,7 @@
  * taken from a client's JSON key must never make the rendering fail.
  */
 #include "hearth/problem.h"
+#include "hearth/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -156,7 +157,7 @@ const char *hearth_problem_title(const char *type)
 
 	if (!type)
 		return "Error";
-	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+	for (i = 0; i < HEARTH_ARRAY_SIZE(titles); i++)
 		if (strcmp(titles[i].slug, type) == 0)
 			return titles[i].title;
 	return "Error";

@@ -12,6 +12,7 @@
 #include "hearth/merge_patch.h"
 #include "hearth/outbox.h"
 #include "hearth/resource.h"
+#include "hearth/util.h"
 
 #define MAX_SQL_PARAMS 8
 
@@ -206,7 +207,7 @@ void hearth_resource_get(struct hearth_request *req, const struct hearth_resourc
 		if (!res || hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
 			goto fail;
 	} else {
-		res = hearth_db_read_one(req->db, &req->actor, r->stmt_get, n, params, &p);
+		res = hearth_db_read_statement(req->db, &req->actor, r->stmt_get, n, params, &p);
 		if (!res)
 			goto fail;
 	}
@@ -321,7 +322,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 	writable = writable_projection(current, r->fields);
 	merged = writable ? hearth_merge_patch(writable, req->json) : NULL;
 	if (!merged) {
-		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}
 	if (hearth_json_validate(merged, r->fields, HEARTH_VALIDATE_CREATE, &p) != 0 ||

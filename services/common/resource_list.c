@@ -163,7 +163,7 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 		if (!rows || hearth_audit_queue(tx, &e, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
 			goto fail;
 	} else {
-		rows = hearth_db_read_one(req->db, &req->actor, r->stmt_list, n, params, &p);
+		rows = hearth_db_read_statement(req->db, &req->actor, r->stmt_list, n, params, &p);
 		if (!rows)
 			goto fail;
 	}

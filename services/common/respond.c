@@ -9,7 +9,7 @@
 
 #include "hearth/etag.h"
 #include "hearth/log.h"
-#include "runtime.h"
+#include "runtime_internal.h"
 
 static int claim_answer(struct hearth_request *req, int status)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hearth/json_input.h"
-#include "router.h"
+#include "router_internal.h"
 
 static int hexval(char c)
 {
@@ -180,6 +180,8 @@ int hearth_query_parse(const char *query, struct hearth_request *req)
 
 void hearth_request_params_release(struct hearth_request *req)
 {
+	if (!req)
+		return;
 	for (size_t i = 0; i < req->n_path_params; i++) {
 		free((char *)req->path_params[i].name);
 		free(req->path_params[i].value);

@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "hearth/log.h"
-#include "runtime.h"
+#include "hearth/util.h"
+#include "runtime_internal.h"
 
 static struct hearth_runtime *current_runtime;
 
@@ -28,7 +29,7 @@ static const struct hearth_route ops_routes[] = {
 	{ "GET", "/readyz", hearth_ops_readyz, HEARTH_ROUTE_PUBLIC, 0, NULL, NULL },
 	{ "GET", "/metrics", hearth_ops_metrics, HEARTH_ROUTE_PUBLIC, 0, NULL, NULL },
 };
-#define N_OPS (sizeof(ops_routes) / sizeof(ops_routes[0]))
+#define N_OPS (HEARTH_ARRAY_SIZE(ops_routes))
 
 /* The runtime's route table: ops first, then the service's, NULL-terminated. */
 static int build_routes(struct hearth_runtime *rt)

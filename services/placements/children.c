@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "placements.h"
+#include "placements_service.h"
 
 static int check_child(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
 {

@@ -3,7 +3,7 @@
  * statement to the caller's tenant and organisation; the document shape is
  * child_doc() in migration 002.
  */
-#include "placements.h"
+#include "placements_service.h"
 
 const struct hearth_stmt_def child_stmts[] = {
 	{ "child_insert",

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "hearth/audit.h"
-#include "placements.h"
+#include "placements_service.h"
 
 static const struct hearth_field_spec outcome_fields[] = {
 	{ .name = "description", .type = HJ_STRING, .flags = HJ_REQUIRED, .min_len = 1, .max_len = 1000 },
@@ -72,7 +72,7 @@ const struct hearth_resource ipa_resource = {
 
 /* The IPAs of a placement of another organisation (or of none) are a 404, not
  * an empty list: a provider's staff may see the placement, never its IPAs. */
-void placements_handle_ipa_list(struct hearth_request *req)
+void ipas_handle_list(struct hearth_request *req)
 {
 	struct hearth_problem p;
 	const char *id = hearth_uuid_param(req, "id");
@@ -81,7 +81,7 @@ void placements_handle_ipa_list(struct hearth_request *req)
 	if (!id)
 		return;
 	hearth_problem_clear(&p);
-	res = hearth_db_read_one(req->db, &req->actor, "ipa_parent", 1, &id, &p);
+	res = hearth_db_read_statement(req->db, &req->actor, "ipa_parent", 1, &id, &p);
 	if (!res)
 		goto fail;
 	if (PQntuples(res) != 1) {

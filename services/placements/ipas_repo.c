@@ -4,7 +4,7 @@
  * placements.ipa_version), so two concurrent posts get 1 and 2, never 1 twice:
  * the second waits for the lock and then reads the first one's number.
  */
-#include "placements.h"
+#include "placements_service.h"
 
 const struct hearth_stmt_def ipa_stmts[] = {
 	{ "ipa_insert",

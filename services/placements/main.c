@@ -4,7 +4,7 @@
  * stability reports.
  */
 #include "hearth/service.h"
-#include "placements.h"
+#include "placements_service.h"
 
 int main(int argc, char **argv)
 {

@@ -1,13 +1,14 @@
 /*
  * placement_rules.c - the vocabulary and the rules of children and placements,
- * shared by the resources (children.c, placements_core.c) and the council
+ * shared by the resources (children.c, placements.c) and the council
  * pushes (pushes.c), so a push is checked exactly as a create is.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "placements.h"
+#include "hearth/util.h"
+#include "placements_service.h"
 
 /* A looked-after child is under 18; care leavers stay in view up to 25. */
 #define AGE_LIMIT_YEARS 26
@@ -49,11 +50,6 @@ const struct hearth_field_spec placement_contribution_fields[] = {
 	{ .name = NULL },
 };
 
-static const char *text_of(const json_t *doc, const char *name)
-{
-	return json_string_value(json_object_get(doc, name));
-}
-
 /* Months since year 0 of "YYYY-MM" (format already checked), or -1. */
 static long month_index(const char *month)
 {
@@ -66,7 +62,7 @@ static long month_index(const char *month)
 
 int child_check_birth_month(const json_t *child, const char *field, struct hearth_problem *p)
 {
-	long born = month_index(text_of(child, "birth_month"));
+	long born = month_index(hearth_json_text(child, "birth_month"));
 	time_t now = time(NULL);
 	struct tm today;
 	long current;
@@ -87,14 +83,14 @@ int child_check_birth_month(const json_t *child, const char *field, struct heart
 int placement_check_child_age(const json_t *child, const json_t *doc, const char *field,
 			      struct hearth_problem *p)
 {
-	long born = month_index(text_of(child, "birth_month"));
-	long start = month_index(text_of(doc, "start_date"));
+	long born = month_index(hearth_json_text(child, "birth_month"));
+	long start = month_index(hearth_json_text(doc, "start_date"));
 
 	if (born < 0 || start < 0)
 		return 0;
 	if (start - born >= AGE_LIMIT_YEARS * 12) {
 		hearth_problem_field(p, field, "must be before the child's %dth birthday (born %s)",
-				     AGE_LIMIT_YEARS, text_of(child, "birth_month"));
+				     AGE_LIMIT_YEARS, hearth_json_text(child, "birth_month"));
 		return -1;
 	}
 	return 0;
@@ -103,8 +99,8 @@ int placement_check_child_age(const json_t *child, const json_t *doc, const char
 /* Dates are validated YYYY-MM-DD, so text order is date order. */
 int placement_check_rules(const json_t *doc, struct hearth_problem *p)
 {
-	const char *start = text_of(doc, "start_date"), *end = text_of(doc, "end_date");
-	const char *reason = text_of(doc, "end_reason"), *provision = text_of(doc, "provision");
+	const char *start = hearth_json_text(doc, "start_date"), *end = hearth_json_text(doc, "end_date");
+	const char *reason = hearth_json_text(doc, "end_reason"), *provision = hearth_json_text(doc, "provision");
 	int rc = 0;
 
 	if (start && end && strcmp(end, start) < 0) {
@@ -118,7 +114,7 @@ int placement_check_rules(const json_t *doc, struct hearth_problem *p)
 		hearth_problem_field(p, "end_reason", "must be null while the placement has no end_date");
 		rc = -1;
 	}
-	if (provision && strcmp(provision, "external") == 0 && !text_of(doc, "provider_id")) {
+	if (provision && strcmp(provision, "external") == 0 && !hearth_json_text(doc, "provider_id")) {
 		hearth_problem_field(p, "provider_id", "is required for external provision");
 		rc = -1;
 	}
@@ -159,7 +155,7 @@ int placement_explain_constraint(struct hearth_problem *p)
 				   "Only a local authority of this tenant records children.");
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(field_constraints) / sizeof(field_constraints[0]); i++) {
+	for (size_t i = 0; i < HEARTH_ARRAY_SIZE(field_constraints); i++) {
 		if (strcmp(p->constraint, field_constraints[i].constraint) == 0) {
 			hearth_problem_clear(p);
 			hearth_problem_field(p, field_constraints[i].field, "%s",

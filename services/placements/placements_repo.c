@@ -4,7 +4,7 @@
  * staff, to the placements at their provider); the document shape, the
  * distance rule and the events are in migration 002.
  */
-#include "placements.h"
+#include "placements_service.h"
 
 /* Columns from the document `d`; external_ref keeps its value when absent. */
 #define PLACEMENT_VALUES(ref) \

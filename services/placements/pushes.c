@@ -29,7 +29,9 @@
 #include "hearth/audit.h"
 #include "hearth/etag.h"
 #include "hearth/idempotency.h"
-#include "placements.h"
+#include "hearth/log.h"
+#include "hearth/util.h"
+#include "placements_service.h"
 
 /* Items per upsert_placements() call: large enough that round trips do not
  * matter, small enough that one call stays far below the statement timeout. */
@@ -54,11 +56,6 @@ static const struct hearth_field_spec batch_item_fields[] = {
 	PUSH_PLACEMENT_FIELDS,
 	{ .name = NULL },
 };
-
-static const char *text_of(const json_t *obj, const char *name)
-{
-	return json_string_value(json_object_get(obj, name));
-}
 
 /* The placement and child rules, as for the resources; the child's birth
  * month is named child.birth_month, its age at the start start_date. */
@@ -144,12 +141,12 @@ out:
 	return rc;
 }
 
-void push_put(struct hearth_request *req)
+void pushes_handle_put(struct hearth_request *req)
 {
 	struct hearth_problem p;
 	struct hearth_tx *tx = NULL;
 	const char *ref = hearth_path_param(req, "external_ref");
-	const char *body_ref = text_of(req->json, "external_ref");
+	const char *body_ref = hearth_json_text(req->json, "external_ref");
 	json_t *item = NULL, *items = NULL;
 	char *items_text = NULL, location[128];
 	PGresult *res = NULL, *answer = NULL;
@@ -168,7 +165,7 @@ void push_put(struct hearth_request *req)
 	items = json_array();
 	if (!item || !items || json_object_set_new(item, "external_ref", json_string(ref)) != 0 ||
 	    json_array_append(items, item) != 0 || !(items_text = json_dumps(items, JSON_COMPACT))) {
-		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0 ||
@@ -215,7 +212,7 @@ out:
 	free(items_text);
 }
 
-void push_get(struct hearth_request *req)
+void pushes_handle_get(struct hearth_request *req)
 {
 	struct hearth_problem p;
 	struct hearth_tx *tx = NULL;
@@ -232,12 +229,12 @@ void push_get(struct hearth_request *req)
 	}
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
-	res = hearth_tx_query(tx, "push_get", 1, params, &p);
+	res = hearth_tx_query(tx, "pushes_handle_get", 1, params, &p);
 	if (!res)
 		goto fail;
 	doc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	struct hearth_audit_entry audit = { req->method, req->path, "placement",
-					    doc ? text_of(doc, "id") : NULL, doc ? 200 : 404 };
+					    doc ? hearth_json_text(doc, "id") : NULL, doc ? 200 : 404 };
 	if (hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
 		goto fail;
 	if (!doc) {
@@ -264,7 +261,7 @@ struct push_item {
 	long long version;
 };
 
-struct push_batch {
+struct pushes_handle_batch {
 	struct push_item *items;
 	size_t n;
 	size_t *chunk_index;             /* chunk position -> item index */
@@ -302,7 +299,7 @@ static uint32_t ref_hash(const char *s)
 
 /* Validate every item; a later item repeating an earlier external_ref fails
  * (one reference, one placement: which of the two would win is not obvious). */
-static int validate_items(struct push_batch *b, const json_t *items, struct hearth_problem *p)
+static int validate_items(struct pushes_handle_batch *b, const json_t *items, struct hearth_problem *p)
 {
 	enum { SLOTS = 32768 }; /* a power of two above twice the item limit */
 	long *slots = malloc(SLOTS * sizeof(*slots));
@@ -317,7 +314,7 @@ static int validate_items(struct push_batch *b, const json_t *items, struct hear
 		struct push_item *it = &b->items[i];
 
 		hearth_problem_clear(&ip);
-		it->ref = text_of(item, "external_ref");
+		it->ref = hearth_json_text(item, "external_ref");
 		if (!json_is_object(item))
 			hearth_problem_field(&ip, "", "must be an object");
 		else if (hearth_json_validate(item, batch_item_fields, HEARTH_VALIDATE_CREATE, &ip) == 0 &&
@@ -333,7 +330,7 @@ static int validate_items(struct push_batch *b, const json_t *items, struct hear
 		}
 		if (ip.status && item_fail(it, i, &ip) != 0) {
 			free(slots);
-			hearth_problem_set(p, 503, "unavailable", "The service is short of memory.");
+			hearth_problem_out_of_memory(p);
 			return -1;
 		}
 	}
@@ -342,7 +339,7 @@ static int validate_items(struct push_batch *b, const json_t *items, struct hear
 }
 
 /* "items[3]." with an empty field means the item itself: drop the dot. */
-static void tidy_item_fields(struct push_batch *b)
+static void tidy_item_fields(struct pushes_handle_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct hearth_problem *p = b->items[i].problem;
@@ -355,7 +352,7 @@ static void tidy_item_fields(struct push_batch *b)
 }
 
 /* Send one chunk (items [from, to) that are still pending) and record results. */
-static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct push_batch *b,
+static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct pushes_handle_batch *b,
 		       const json_t *items, size_t from, size_t to, struct hearth_problem *p)
 {
 	json_t *chunk = json_array();
@@ -406,7 +403,7 @@ static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct 
 	rc = 0;
 	goto out;
 oom:
-	hearth_problem_set(p, 503, "unavailable", "The service is short of memory.");
+	hearth_problem_out_of_memory(p);
 out:
 	PQclear(res);
 	free(text);
@@ -416,7 +413,7 @@ out:
 
 /* {"results": [...]} in request order, as text (for the answer and the
  * idempotency record). NULL when out of memory. */
-static char *results_text(struct hearth_request *req, const struct push_batch *b)
+static char *results_text(struct hearth_request *req, const struct pushes_handle_batch *b)
 {
 	json_t *results = json_array(), *root = json_object();
 	char *text = NULL;
@@ -463,8 +460,9 @@ static void refresh_statistics(struct hearth_request *req)
 
 	hearth_problem_clear(&ignored);
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &ignored) == 0 &&
-	    (res = hearth_tx_query(tx, "push_refresh_statistics", 0, NULL, &ignored)) != NULL)
-		hearth_tx_commit(tx, &ignored);
+	    (res = hearth_tx_query(tx, "push_refresh_statistics", 0, NULL, &ignored)) != NULL &&
+	    hearth_tx_commit(tx, &ignored) != 0)
+		hearth_log(HEARTH_LOG_INFO, "push statistics were not refreshed: %s", ignored.detail);
 	PQclear(res);
 	hearth_tx_end(tx);
 }
@@ -488,12 +486,12 @@ static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
 	return p->status ? NULL : items;
 }
 
-void push_batch(struct hearth_request *req)
+void pushes_handle_batch(struct hearth_request *req)
 {
 	struct hearth_problem p;
 	struct hearth_idem_replay replay = { 0, NULL, NULL };
 	struct hearth_tx *tx = NULL;
-	struct push_batch b = { NULL, 0, NULL };
+	struct pushes_handle_batch b = { NULL, 0, NULL };
 	const char *key = hearth_header(req, "Idempotency-Key");
 	const json_t *items;
 	char *text = NULL;
@@ -508,7 +506,7 @@ void push_batch(struct hearth_request *req)
 	b.items = calloc(b.n ? b.n : 1, sizeof(*b.items));
 	b.chunk_index = calloc(PUSH_CHUNK, sizeof(*b.chunk_index));
 	if (!b.items || !b.chunk_index) {
-		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}
 	if (validate_items(&b, items, &p) != 0)
@@ -536,7 +534,7 @@ void push_batch(struct hearth_request *req)
 			goto fail;
 	tidy_item_fields(&b);
 	if (!(text = results_text(req, &b))) {
-		hearth_problem_set(&p, 503, "unavailable", "The service is short of memory.");
+		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}
 	/* The request's own row; the items' rows come from upsert_placements(). */

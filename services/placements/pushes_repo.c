@@ -5,7 +5,7 @@
  * predicate keeps a provider organisation (which may read placements of many
  * councils) from matching another council's reference.
  */
-#include "placements.h"
+#include "placements_service.h"
 
 const struct hearth_stmt_def push_stmts[] = {
 	/* $1 JSON array of validated payloads (each with external_ref), $2 tenant,
@@ -15,7 +15,7 @@ const struct hearth_stmt_def push_stmts[] = {
 	  "FROM upsert_placements($1::jsonb, $2::uuid, $3::uuid, $4, $5)", 5 },
 	/* Its own transaction, before the push's (migration 005). */
 	{ "push_refresh_statistics", "SELECT refresh_push_statistics()", 0 },
-	{ "push_get",
+	{ "pushes_handle_get",
 	  "SELECT placement_doc(p) FROM placements p "
 	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1", 1 },
 	/* The version If-Match is checked against, locked until the push commits. */

@@ -16,7 +16,7 @@
 #include "hearth/audit.h"
 #include "hearth/csv.h"
 #include "hearth/json_input.h"
-#include "placements.h"
+#include "placements_service.h"
 
 #define REPORT_CSV_MAX (64u << 20)
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

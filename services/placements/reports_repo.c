@@ -5,7 +5,7 @@
  * document, or its CSV rows when $n (the last parameter) is true, or NULL when
  * the caller's organisation may not see that report.
  */
-#include "placements.h"
+#include "placements_service.h"
 
 const struct hearth_stmt_def reports_stmts[] = {
 	/* ($1 as_at, $2 csv) */

@@ -3,7 +3,7 @@
  * Child-level records belong to the placing organisation (row-level security);
  * writes by the organisation's commissioners and its integration clients.
  */
-#include "placements.h"
+#include "placements_service.h"
 
 #define ANY HEARTH_ROLES_ANY
 #define JSON_BODY HEARTH_ROUTE_JSON_BODY
@@ -21,13 +21,13 @@ const struct hearth_route placements_routes[] = {
 	{ "GET", "/v1/placements/{id}", hearth_handle_get, 0, ANY, &placement_resource, NULL },
 	{ "PATCH", "/v1/placements/{id}", hearth_handle_patch, PATCH_BODY, WRITERS,
 	  &placement_resource, NULL },
-	{ "GET", "/v1/placements/{id}/ipas", placements_handle_ipa_list, 0, ANY, &ipa_resource, NULL },
+	{ "GET", "/v1/placements/{id}/ipas", ipas_handle_list, 0, ANY, &ipa_resource, NULL },
 	{ "POST", "/v1/placements/{id}/ipas", hearth_handle_create, JSON_BODY, WRITERS, &ipa_resource, NULL },
 	{ "GET", "/v1/placements/{id}/ipas/{ipa_id}", hearth_handle_get, 0, ANY, &ipa_resource, NULL },
 	/* == by-ref and batch pushes == */
-	{ "GET", "/v1/placements/by-ref/{external_ref}", push_get, 0, ANY, NULL, NULL },
-	{ "PUT", "/v1/placements/by-ref/{external_ref}", push_put, JSON_BODY, WRITERS, NULL, NULL },
-	{ "POST", "/v1/placements/batch", push_batch, JSON_BODY | HEARTH_ROUTE_LARGE_BODY, WRITERS, NULL,
+	{ "GET", "/v1/placements/by-ref/{external_ref}", pushes_handle_get, 0, ANY, NULL, NULL },
+	{ "PUT", "/v1/placements/by-ref/{external_ref}", pushes_handle_put, JSON_BODY, WRITERS, NULL, NULL },
+	{ "POST", "/v1/placements/batch", pushes_handle_batch, JSON_BODY | HEARTH_ROUTE_LARGE_BODY, WRITERS, NULL,
 	  &push_batch_bounds },
 	/* == reports == */
 	{ "GET", "/v1/reports/sufficiency", reports_handle_sufficiency, 0, ANY, NULL, NULL },

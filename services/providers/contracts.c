@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "providers.h"
+#include "providers_service.h"
 
 static const char *const contract_kinds[] = {
 	"block", "framework_call_off", "spot", "dps_call_off", "other", NULL,

@@ -3,7 +3,7 @@
  * statement to the request's tenant; the document shape is contract_doc() in
  * the migration.
  */
-#include "providers.h"
+#include "providers_service.h"
 
 #define CONTRACT_COLUMNS \
 	"provider_id = (d->>'provider_id')::uuid, framework_id = (d->>'framework_id')::uuid, " \

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "providers.h"
+#include "providers_service.h"
 
 static const char *const fw_vehicles[] = {
 	"framework", "flexible_framework", "open_framework", "dps", "pseudo_dps",
@@ -185,7 +185,7 @@ int frameworks_require_visible(struct hearth_request *req)
 	if (!id)
 		return -1;
 	hearth_problem_clear(&p);
-	res = hearth_db_read_one(req->db, &req->actor, "framework_exists", 1, params, &p);
+	res = hearth_db_read_statement(req->db, &req->actor, "framework_exists", 1, params, &p);
 	if (res && PQntuples(res) == 1)
 		rc = 0;
 	else if (res)

@@ -6,7 +6,7 @@
  * code keeps its lot id, a new code gets a new id, and a code left out is
  * deleted, which a member, score or contract still naming it refuses (23503).
  */
-#include "providers.h"
+#include "providers_service.h"
 
 /* The request's lots as rows (lot jsonb, position), from `input`'s d. */
 #define LOTS_IN \

@@ -3,7 +3,7 @@
  * lots, members, scores and rankings, contracts, and the tenant's organisations.
  */
 #include "hearth/service.h"
-#include "providers.h"
+#include "providers_service.h"
 
 int main(int argc, char **argv)
 {

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "providers.h"
+#include "providers_service.h"
 
 static const char *const member_statuses[] = { "active", "suspended", "removed", NULL };
 

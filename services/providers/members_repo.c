@@ -5,7 +5,7 @@
  * returns appends that row itself, because a statement cannot read back rows
  * its own CTEs inserted.
  */
-#include "providers.h"
+#include "providers_service.h"
 
 #define HISTORY_OF(rows) \
 	"coalesce((SELECT jsonb_agg(jsonb_build_object('status', h.to_status, " \

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "providers.h"
+#include "providers_service.h"
 
 static const char *const org_kinds[] = { "local_authority", "consortium", "provider", NULL };
 static const char *const org_statuses[] = { "active", "closed", NULL };

@@ -3,7 +3,7 @@
  * every statement to the request's tenant; the document shape is
  * organisation_doc() in the migration.
  */
-#include "providers.h"
+#include "providers_service.h"
 
 #define ORG_COLUMNS \
 	"kind = d->>'kind', name = d->>'name', code = d->>'code', " \

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "hearth/csv.h"
-#include "providers.h"
+#include "hearth/util.h"
+#include "providers_service.h"
 
 #define RANKING_CSV_MAX (16u << 20)
 
@@ -49,7 +50,7 @@ static void respond_ranking_csv(struct hearth_request *req, const char *doc_text
 	json_t *doc = json_loads(doc_text, 0, NULL);
 	size_t len = 0;
 	char *csv = doc ? hearth_csv_render(json_object_get(doc, "items"), ranking_csv,
-					    sizeof(ranking_csv) / sizeof(ranking_csv[0]),
+					    HEARTH_ARRAY_SIZE(ranking_csv),
 					    RANKING_CSV_MAX, &len)
 			: NULL;
 
@@ -74,7 +75,7 @@ void ranking_handle_get(struct hearth_request *req)
 	if (ranking_query(req, &lot, &period, &p) != 0)
 		goto fail;
 	const char *params[3] = { fw_id, lot, period };
-	res = hearth_db_read_one(req->db, &req->actor, "ranking_get", 3, params, &p);
+	res = hearth_db_read_statement(req->db, &req->actor, "ranking_get", 3, params, &p);
 	if (!res)
 		goto fail;
 	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {

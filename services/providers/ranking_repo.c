@@ -11,7 +11,7 @@
  * suspended members and active members without a score are listed in
  * `excluded` with the reason. Removed members are no longer members: absent.
  */
-#include "providers.h"
+#include "providers_service.h"
 
 const struct hearth_stmt_def ranking_stmts[] = {
 	/* ($1 framework id, $2 lot id, $3 period) -> one row:

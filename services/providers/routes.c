@@ -2,7 +2,7 @@
  * routes.c - every endpoint of the providers service, in one list (API.md §3).
  * Reads are open to every role of the tenant; writes name their roles.
  */
-#include "providers.h"
+#include "providers_service.h"
 
 #define ADMIN HEARTH_ROLE_TENANT_ADMIN
 #define ANY HEARTH_ROLES_ANY

@@ -14,7 +14,8 @@
 #include "hearth/audit.h"
 #include "hearth/idempotency.h"
 #include "hearth/outbox.h"
-#include "providers.h"
+#include "hearth/util.h"
+#include "providers_service.h"
 
 #define PERIOD_RULE "must be a year (\"2026\") or a quarter (\"2026-Q1\")"
 
@@ -106,7 +107,7 @@ static int store_score(struct hearth_request *req, struct hearth_tx *tx, const c
 
 	*res = body ? hearth_tx_query(tx, "score_upsert", 2, params, p) : NULL;
 	if (!body)
-		hearth_problem_set(p, 503, "unavailable", "The service is short of memory.");
+		hearth_problem_out_of_memory(p);
 	else if (!*res)
 		explain_score(req, tx, req->json, p);
 	else if (PQntuples(*res) != 1)

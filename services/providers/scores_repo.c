@@ -3,7 +3,7 @@
  * row was inserted (xmax = 0 only for a fresh insert) and whether anything
  * changed (hearth.bump_version() moves updated_at to now() only on a change).
  */
-#include "providers.h"
+#include "providers_service.h"
 
 const struct hearth_stmt_def score_stmts[] = {
 	/* ($1 body, $2 framework id) -> (doc, inserted, changed, id); zero rows when

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "providers.h"
+#include "providers_service.h"
 
 static const char *const setting_regulators[] = { "ofsted", "ciw", "cqc", "cis", "none", NULL };
 static const char *const setting_types[] = {

@@ -3,7 +3,7 @@
  * every statement to the request's tenant; the document shape is setting_doc()
  * in the migration.
  */
-#include "providers.h"
+#include "providers_service.h"
 
 /* The stored columns, in this order, from a validated document `d`. */
 #define SETTING_COLUMNS \

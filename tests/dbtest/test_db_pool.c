@@ -262,14 +262,14 @@ START_TEST(context_refuses_an_organisation_that_is_absent_foreign_or_closed)
 
 	for (size_t i = 0; i < sizeof(strangers) / sizeof(strangers[0]); i++) {
 		hearth_problem_clear(&p);
-		r = hearth_db_read_one(pool, &strangers[i], "probe_count", 0, NULL, &p);
+		r = hearth_db_read_statement(pool, &strangers[i], "probe_count", 0, NULL, &p);
 		ck_assert_msg(r == NULL, "actor %zu was served", i);
 		ck_assert_int_eq(p.status, 403);
 		ck_assert_str_eq(p.sqlstate, "28000");
 	}
 	/* The refusal leaves the connection usable for the next request. */
 	hearth_problem_clear(&p);
-	r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+	r = hearth_db_read_statement(pool, &actor_a, "probe_count", 0, NULL, &p);
 	ck_assert_ptr_nonnull(r);
 	PQclear(r);
 	hearth_db_pool_free(pool);
@@ -460,7 +460,7 @@ START_TEST(read_one_is_one_pipelined_read)
 	PGresult *r;
 
 	hearth_problem_clear(&p);
-	r = hearth_db_read_one(pool, &actor_b, "probe_get", 1, params, &p);
+	r = hearth_db_read_statement(pool, &actor_b, "probe_get", 1, params, &p);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(PQgetvalue(r, 0, 0), TENANT_B);
 	ck_assert_str_eq(PQgetvalue(r, 0, 1), "hello");
@@ -468,11 +468,11 @@ START_TEST(read_one_is_one_pipelined_read)
 	/* Writing in a read-only transaction fails, and the pool stays usable. */
 	params[0] = "7";
 	params[1] = "x";
-	ck_assert_ptr_null(hearth_db_read_one(pool, &actor_b, "probe_insert", 2, params, &p));
+	ck_assert_ptr_null(hearth_db_read_statement(pool, &actor_b, "probe_insert", 2, params, &p));
 	ck_assert_str_eq(p.sqlstate, "25006");
-	ck_assert_ptr_null(hearth_db_read_one(pool, &actor_b, "no_such_stmt", 0, NULL, &p));
+	ck_assert_ptr_null(hearth_db_read_statement(pool, &actor_b, "no_such_stmt", 0, NULL, &p));
 	ck_assert_int_eq(p.status, 500);
-	r = hearth_db_read_one(pool, &actor_b, "probe_count", 0, NULL, &p);
+	r = hearth_db_read_statement(pool, &actor_b, "probe_count", 0, NULL, &p);
 	ck_assert_ptr_nonnull(r);
 	PQclear(r);
 	hearth_db_pool_stats(pool, &st);
@@ -539,7 +539,7 @@ START_TEST(unique_violation_is_409_and_pool_stays_usable)
 	ck_assert_int_eq(p.status, 500);
 	hearth_tx_end(tx);
 	/* RLS: tenant B sees none of tenant A's rows. */
-	r = hearth_db_read_one(pool, &actor_b, "probe_count", 0, NULL, &p);
+	r = hearth_db_read_statement(pool, &actor_b, "probe_count", 0, NULL, &p);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(PQgetvalue(r, 0, 0), "0");
 	PQclear(r);
@@ -735,7 +735,7 @@ START_TEST(outage_gives_503_and_recovers)
 	ck_assert_int_eq(p.status, 503);
 	ck_assert_int_gt(p.retry_after, 0);
 	hearth_problem_clear(&p);
-	ck_assert_ptr_null(hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p));
+	ck_assert_ptr_null(hearth_db_read_statement(pool, &actor_a, "probe_count", 0, NULL, &p));
 	ck_assert_int_eq(p.status, 503);
 	ck_assert_msg(now_ms() - t0 < 10000, "outage handling took %.0f ms", now_ms() - t0);
 
@@ -746,7 +746,7 @@ START_TEST(outage_gives_503_and_recovers)
 	ck_assert_uint_gt(st.resets, 0);
 	/* Every pooled connection works again, with its statements re-prepared. */
 	for (int i = 0; i < 3; i++) {
-		PGresult *r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+		PGresult *r = hearth_db_read_statement(pool, &actor_a, "probe_count", 0, NULL, &p);
 
 		ck_assert_msg(r != NULL, "read %d after restart: %d", i, p.status);
 		PQclear(r);
@@ -786,7 +786,7 @@ START_TEST(answer_past_the_query_deadline_is_503_and_the_connection_is_reset)
 	hearth_tx_end(tx);
 
 	/* The only connection is reset, not lent with a result still due. */
-	r = hearth_db_read_one(pool, &actor_a, "probe_get", 1, (const char *[]){ "after" }, &p);
+	r = hearth_db_read_statement(pool, &actor_a, "probe_get", 1, (const char *[]){ "after" }, &p);
 	ck_assert_msg(r != NULL, "read after the deadline: %d %s", p.status, p.detail);
 	ck_assert_str_eq(PQgetvalue(r, 0, 1), "after");
 	PQclear(r);
@@ -857,7 +857,7 @@ START_TEST(paused_server_gives_503_within_the_deadlines_and_recovers)
 			hearth_tx_end(tx);
 		hearth_problem_clear(&p);
 		t0 = now_ms();
-		r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+		r = hearth_db_read_statement(pool, &actor_a, "probe_count", 0, NULL, &p);
 		o.read_ms = now_ms() - t0;
 		o.read_status = r ? 200 : p.status;
 		PQclear(r);
@@ -881,7 +881,7 @@ START_TEST(paused_server_gives_503_within_the_deadlines_and_recovers)
 	/* Resumed: both connections work again, statements re-prepared. */
 	ck_assert_int_eq(hearth_db_ping(pool), 0);
 	for (int i = 0; i < 3; i++) {
-		r = hearth_db_read_one(pool, &actor_a, "probe_count", 0, NULL, &p);
+		r = hearth_db_read_statement(pool, &actor_a, "probe_count", 0, NULL, &p);
 		ck_assert_msg(r != NULL, "read %d after resume: %d", i, p.status);
 		PQclear(r);
 	}

@@ -2,7 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "../../../services/common/batch_slots.h"
+#include "batch_slots_internal.h"
 
 static const char *const A = "00000000-0000-4000-8000-00000000000a";
 static const char *const B = "00000000-0000-4000-8000-00000000000b";

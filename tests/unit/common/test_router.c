@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../services/common/router.h"
+#include "router_internal.h"
 
 static void noop(struct hearth_request *req) { (void)req; }
 

@@ -1,12 +1,12 @@
 /*
- * auth_keys.h - the verification keys of an auth verifier (private to auth*.c).
+ * auth_keys_internal.h - the verification keys of an auth verifier (private to auth*.c).
  *
  * Every key ends up as one SubjectPublicKeyInfo PEM text, the form libjwt 1.10.2
  * takes, with its algorithm pinned: ES256 for EC P-256, RS256 for RSA (at least
  * 2048 bits). Nothing else is loaded.
  */
-#ifndef HEARTH_AUTH_KEYS_H
-#define HEARTH_AUTH_KEYS_H
+#ifndef HEARTH_AUTH_KEYS_INTERNAL_H
+#define HEARTH_AUTH_KEYS_INTERNAL_H
 
 #include <stddef.h>
 
@@ -33,7 +33,7 @@ struct hearth_keyset {
 int hearth_keyset_load(const char *path, const char *pem_kid, struct hearth_keyset *ks,
 		       char *err, size_t errlen);
 
-/* Free every key; `ks` is left empty. */
+/* Free every key; `ks` is left empty; NULL is a no-op. */
 void hearth_keyset_release(struct hearth_keyset *ks);
 
 /* The key a token header selects: with a kid, the key with exactly that kid;

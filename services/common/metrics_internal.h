@@ -1,12 +1,12 @@
 /*
- * metrics.h - private to the runtime: Prometheus counters for one service.
+ * metrics_internal.h - private to the runtime: Prometheus counters for one service.
  *
  * Requests are counted by route template, method and status, and their latency
  * goes into a fixed-bucket histogram per route. Thread-safe (one mutex: the
  * critical section is a few additions, far cheaper than the request itself).
  */
-#ifndef HEARTH_METRICS_H
-#define HEARTH_METRICS_H
+#ifndef HEARTH_METRICS_INTERNAL_H
+#define HEARTH_METRICS_INTERNAL_H
 
 #include <stddef.h>
 #include "hearth/db.h"
@@ -17,6 +17,7 @@ struct hearth_metrics;
  * last id (n_routes) is used for unmatched requests. NULL when out of memory. */
 struct hearth_metrics *hearth_metrics_new(const char *service, const char *const *routes,
 					  const char *const *methods, size_t n_routes);
+/* NULL is a no-op. */
 void hearth_metrics_free(struct hearth_metrics *m);
 
 void hearth_metrics_observe(struct hearth_metrics *m, size_t route_id, int status,

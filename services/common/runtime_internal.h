@@ -1,11 +1,11 @@
 /*
- * runtime.h - private to the runtime: the state of a running service, shared by
+ * runtime_internal.h - private to the runtime: the state of a running service, shared by
  * the server start-up (service.c), the HTTP server (http_server.c), the request
  * dispatcher (dispatch.c), the response calls (respond.c) and the ops endpoints
  * (ops.c).
  */
-#ifndef HEARTH_RUNTIME_H
-#define HEARTH_RUNTIME_H
+#ifndef HEARTH_RUNTIME_INTERNAL_H
+#define HEARTH_RUNTIME_INTERNAL_H
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -17,8 +17,8 @@
 #include "hearth/config.h"
 #include "hearth/db.h"
 #include "hearth/service.h"
-#include "batch_slots.h"
-#include "metrics.h"
+#include "batch_slots_internal.h"
+#include "metrics_internal.h"
 
 struct hearth_runtime {
 	const struct hearth_service_def *def;
@@ -85,6 +85,7 @@ int hearth_exchange_admit(struct hearth_exchange *ex, const char *method, long l
 int hearth_exchange_body(struct hearth_exchange *ex, const char *data, size_t n);
 void hearth_exchange_run(struct hearth_exchange *ex);
 void hearth_exchange_finish(struct hearth_exchange *ex);
+/* NULL is a no-op. */
 void hearth_exchange_free(struct hearth_exchange *ex);
 
 /* The server: a libmicrohttpd daemon driving exchanges (http_server.c). */

@@ -1,11 +1,11 @@
 /*
- * providers_register.c - the register of providers (fostering agencies,
+ * providers.c - the register of providers (fostering agencies,
  * children's homes groups, supported-accommodation providers, ...): fields,
  * rules and the resource descriptor.
  */
 #include <string.h>
 
-#include "providers.h"
+#include "providers_service.h"
 
 static const char *const provider_types[] = {
 	"fostering_agency", "childrens_home", "supported_accommodation", "residential_school",

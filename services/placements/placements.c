@@ -1,5 +1,5 @@
 /*
- * placements_core.c - the placement resource: fields, the rules across them
+ * placements.c - the placement resource: fields, the rules across them
  * (dates, end reasons, external provision), the explanation of constraint
  * violations, and the descriptor. Events are written by database triggers
  * (migration 002), so every write path emits the same ones.
@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "placements.h"
+#include "hearth/util.h"
+#include "placements_service.h"
 
 static const char *const placement_statuses[] = { "active", "ended", NULL };
 
@@ -17,11 +18,6 @@ static const struct hearth_field_spec placement_fields[] = {
 	PLACEMENT_FIELDS_COMMON,
 	{ .name = NULL },
 };
-
-static const char *field_text(const json_t *doc, const char *name)
-{
-	return json_string_value(json_object_get(doc, name));
-}
 
 static int check_placement(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
 {
@@ -37,7 +33,7 @@ static void explain_overlap(struct hearth_request *req, struct hearth_tx *tx, co
 {
 	struct hearth_problem ignored;
 	const char *params[4] = {
-		field_text(doc, "child_id"), field_text(doc, "start_date"), field_text(doc, "end_date"),
+		hearth_json_text(doc, "child_id"), hearth_json_text(doc, "start_date"), hearth_json_text(doc, "end_date"),
 		strcmp(req->method, "PATCH") == 0 ? hearth_path_param(req, "id") : NULL,
 	};
 	PGresult *res;
@@ -64,7 +60,7 @@ static void explain_placement(struct hearth_request *req, struct hearth_tx *tx, 
 	if (strcmp(p->constraint, "placements_external_ref_key") == 0) {
 		hearth_problem_set(p, 409, "conflict",
 				   "Your organisation already has a placement with external_ref \"%s\".",
-				   field_text(doc, "external_ref"));
+				   hearth_json_text(doc, "external_ref"));
 		hearth_problem_add_error(p, "external_ref", "is already used in your organisation");
 		return;
 	}

@@ -1,10 +1,10 @@
 /*
- * router.h - private to the runtime: matching paths against route templates and
+ * router_internal.h - private to the runtime: matching paths against route templates and
  * decoding the query string. Kept apart from Ulfius so it can be unit-tested and
  * fuzzed on its own.
  */
-#ifndef HEARTH_ROUTER_H
-#define HEARTH_ROUTER_H
+#ifndef HEARTH_ROUTER_INTERNAL_H
+#define HEARTH_ROUTER_INTERNAL_H
 
 #include <stddef.h>
 #include "hearth/http.h"
@@ -27,7 +27,7 @@ enum hearth_match hearth_route_match(const struct hearth_route *routes, const ch
  * the query is malformed (bad escape, too many parameters, a repeated name). */
 int hearth_query_parse(const char *query, struct hearth_request *req);
 
-/* Free decoded path and query parameters. */
+/* Free decoded path and query parameters; NULL is a no-op. */
 void hearth_request_params_release(struct hearth_request *req);
 
 /* Percent-decode src[0..n) into a new string; '+' becomes space when `plus`.

@@ -1,5 +1,5 @@
 /*
- * auth_cache.h - bounded cache of verified tokens (private to auth*.c).
+ * auth_cache_internal.h - bounded cache of verified tokens (private to auth*.c).
  *
  * Keyed by the exact token text; an entry is good until the token's `exp` (plus
  * leeway). Only tokens that passed every check are inserted, so a hit needs no
@@ -10,8 +10,8 @@
  * When the window is full, an expired entry is replaced first, otherwise the
  * one that expires soonest.
  */
-#ifndef HEARTH_AUTH_CACHE_H
-#define HEARTH_AUTH_CACHE_H
+#ifndef HEARTH_AUTH_CACHE_INTERNAL_H
+#define HEARTH_AUTH_CACHE_INTERNAL_H
 
 #include <stddef.h>
 #include <time.h>
@@ -23,6 +23,7 @@ struct hearth_auth_cache;
 /* A cache of `capacity` tokens (0: lookups always miss, inserts do nothing).
  * Returns NULL when memory runs out. */
 struct hearth_auth_cache *hearth_auth_cache_new(size_t capacity);
+/* NULL is a no-op. */
 void hearth_auth_cache_free(struct hearth_auth_cache *c);
 
 enum hearth_cache_result {

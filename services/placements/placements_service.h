@@ -1,9 +1,9 @@
 /*
- * placements.h - what the placements service's files share: the route table,
+ * placements_service.h - what the placements service's files share: the route table,
  * the statement tables of each repo file, and the resource descriptors.
  */
-#ifndef HEARTH_PLACEMENTS_H
-#define HEARTH_PLACEMENTS_H
+#ifndef HEARTH_PLACEMENTS_SERVICE_H
+#define HEARTH_PLACEMENTS_SERVICE_H
 
 #include "hearth/db.h"
 #include "hearth/http.h"
@@ -88,14 +88,14 @@ extern const struct hearth_stmt_def ipa_stmts[];
 
 /* GET /v1/placements/{id}/ipas: 404 unless the placement is one of the
  * caller's organisation's, then the generic list of its IPA versions. */
-void placements_handle_ipa_list(struct hearth_request *req);
+void ipas_handle_list(struct hearth_request *req);
 
 
 /* == by-ref and batch pushes == */
 /* pushes.c: PUT/GET /v1/placements/by-ref/{external_ref}, POST /v1/placements/batch. */
-void push_put(struct hearth_request *req);
-void push_get(struct hearth_request *req);
-void push_batch(struct hearth_request *req);
+void pushes_handle_put(struct hearth_request *req);
+void pushes_handle_get(struct hearth_request *req);
+void pushes_handle_batch(struct hearth_request *req);
 /* pushes_repo.c */
 extern const struct hearth_stmt_def push_stmts[];
 #define PUSH_BATCH_MAX_ITEMS 10000

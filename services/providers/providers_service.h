@@ -1,9 +1,9 @@
 /*
- * providers.h - what the providers service's files share: the route table, the
+ * providers_service.h - what the providers service's files share: the route table, the
  * statement tables of each repo file, and the resource descriptors.
  */
-#ifndef HEARTH_PROVIDERS_H
-#define HEARTH_PROVIDERS_H
+#ifndef HEARTH_PROVIDERS_SERVICE_H
+#define HEARTH_PROVIDERS_SERVICE_H
 
 #include "hearth/db.h"
 #include "hearth/http.h"
@@ -17,7 +17,7 @@ extern const struct hearth_resource organisation_resource;
 extern const struct hearth_stmt_def organisation_stmts[];
 
 /* == providers and settings == */
-/* providers_register.c / providers_repo.c, settings.c / settings_repo.c */
+/* providers.c / providers_repo.c, settings.c / settings_repo.c */
 extern const struct hearth_field_spec providers_address_fields[];
 extern const struct hearth_resource provider_resource;
 extern const struct hearth_resource setting_resource;

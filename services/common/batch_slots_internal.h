@@ -1,5 +1,5 @@
 /*
- * batch_slots.h - private to the runtime: how many large-body (batch) requests
+ * batch_slots_internal.h - private to the runtime: how many large-body (batch) requests
  * run at once, per tenant and in the whole process.
  *
  * A batch holds its raw body and, once parsed, a multiple of it, for as long as
@@ -7,8 +7,8 @@
  * any of the body is read, and given back when the request ends, so memory in
  * use for batches stays at (process cap) x (largest batch). Thread-safe.
  */
-#ifndef HEARTH_BATCH_SLOTS_H
-#define HEARTH_BATCH_SLOTS_H
+#ifndef HEARTH_BATCH_SLOTS_INTERNAL_H
+#define HEARTH_BATCH_SLOTS_INTERNAL_H
 
 enum hearth_slot_claim {
 	HEARTH_SLOT_OK,
@@ -20,6 +20,7 @@ struct hearth_batch_slots;
 
 /* NULL when out of memory. `per_tenant` <= `per_process`, both >= 1. */
 struct hearth_batch_slots *hearth_batch_slots_new(int per_tenant, int per_process);
+/* NULL is a no-op. */
 void hearth_batch_slots_free(struct hearth_batch_slots *s);
 
 /* Claim one slot for `tenant` (a tenant id, copied). */
