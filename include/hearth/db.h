@@ -69,6 +69,33 @@ struct hearth_stmt_def {
 	int n_params;
 };
 
+/* Where a service's code runs a statement of its table by a literal name. The
+ * hearth_tx_query() and hearth_db_read_statement() macros below record each
+ * call site at build time (name, parameter count, file, line) in the section
+ * "hearth_stmt_calls"; at start-up the runtime checks every one against the
+ * statement table and refuses to start on the first that names no statement
+ * or passes another number of parameters, so a typo fails the start, not the
+ * first request. Names held in data (a resource's statements) go through the
+ * _named functions and are checked from the route table instead. */
+struct hearth_stmt_use {
+	const char *name;
+	int n_params;
+	const char *file;
+	int line;
+};
+
+#define HEARTH_STMT_USE(stmt_name, n)                                                      \
+	({                                                                                 \
+		static const struct hearth_stmt_use hearth_stmt_use_                        \
+			__attribute__((used, section("hearth_stmt_calls"),                   \
+				       aligned(sizeof(void *)))) = { stmt_name, n, __FILE__, \
+								     __LINE__ };            \
+		hearth_stmt_use_.name;                                                     \
+	})
+
+/* The call sites recorded in this program, in no particular order: *n of them. */
+const struct hearth_stmt_use *hearth_stmt_uses(size_t *n);
+
 struct hearth_db_pool;
 
 /* Create the pool (no connection is opened yet). Returns 0 or -1 (bad config,
@@ -114,9 +141,14 @@ int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *a
 
 /* Run a prepared statement of the service's table (by name) and wait for its
  * result. Returns the result (PGRES_TUPLES_OK or PGRES_COMMAND_OK) or NULL with
- * the problem filled. Text parameters; NULL entries are SQL NULL. */
-PGresult *hearth_tx_query(struct hearth_tx *tx, const char *stmt_name, int n_params,
-			  const char *const *params, struct hearth_problem *p);
+ * the problem filled. Text parameters; NULL entries are SQL NULL. A name or
+ * parameter count the table does not have is a 500 (start-up checks make that
+ * unreachable for recorded call sites). */
+PGresult *hearth_tx_query_named(struct hearth_tx *tx, const char *stmt_name, int n_params,
+				const char *const *params, struct hearth_problem *p);
+/* The same with a literal name and count, recorded for the start-up check. */
+#define hearth_tx_query(tx, stmt_name, n_params, params, p)                                \
+	hearth_tx_query_named((tx), HEARTH_STMT_USE(stmt_name, n_params), (n_params), (params), (p))
 
 /* Same for SQL text that is not in the table (dynamic lists). Parameters only:
  * never put values into `sql`. */
@@ -153,9 +185,14 @@ const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx);
 
 /* One read in one round trip: BEGIN READ ONLY, context, the prepared statement and
  * COMMIT pipelined together. Returns the result or NULL with the problem. */
-PGresult *hearth_db_read_statement(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
-			     const char *stmt_name, int n_params, const char *const *params,
-			     struct hearth_problem *p);
+PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
+					 const struct hearth_db_actor *actor, const char *stmt_name,
+					 int n_params, const char *const *params,
+					 struct hearth_problem *p);
+/* The same with a literal name and count, recorded for the start-up check. */
+#define hearth_db_read_statement(pool, actor, stmt_name, n_params, params, p)              \
+	hearth_db_read_statement_named((pool), (actor), HEARTH_STMT_USE(stmt_name, n_params),   \
+				       (n_params), (params), (p))
 
 /* Map a SQLSTATE (and optional constraint) to a problem (the table above).
  * Services refine the result by p->constraint; tests check the table. */

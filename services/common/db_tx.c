@@ -262,8 +262,8 @@ static PGresult *run(struct hearth_tx *tx, const char *stmt_name, const char *sq
 	return res;
 }
 
-PGresult *hearth_tx_query(struct hearth_tx *tx, const char *stmt_name, int n_params,
-			  const char *const *params, struct hearth_problem *p)
+PGresult *hearth_tx_query_named(struct hearth_tx *tx, const char *stmt_name, int n_params,
+				const char *const *params, struct hearth_problem *p)
 {
 	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
 
@@ -354,9 +354,10 @@ const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx)
 	return &tx->actor;
 }
 
-PGresult *hearth_db_read_statement(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
-			     const char *stmt_name, int n_params, const char *const *params,
-			     struct hearth_problem *p)
+PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
+					 const struct hearth_db_actor *actor,
+					 const char *stmt_name, int n_params, const char *const *params,
+					 struct hearth_problem *p)
 {
 	struct hearth_tx *tx = NULL;
 	const struct hearth_stmt_def *def = hearth_db_find_stmt(pool, stmt_name);

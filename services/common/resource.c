@@ -152,7 +152,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 	body_text = json_dumps(req->json, JSON_COMPACT);
 	const char *first[1] = { body_text };
 	n = sql_params(req, r, params, first, 1);
-	res = hearth_tx_query(tx, r->stmt_insert, n, params, &p);
+	res = hearth_tx_query_named(tx, r->stmt_insert, n, params, &p);
 	if (!res || PQntuples(res) != 1) {
 		if (res && !p.status)
 			hearth_problem_set(&p, 404, "not-found", "The parent resource does not exist.");
@@ -201,13 +201,13 @@ void hearth_resource_get(struct hearth_request *req, const struct hearth_resourc
 	if (r->audit_reads) {
 		if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 			goto fail;
-		res = hearth_tx_query(tx, r->stmt_get, n, params, &p);
+		res = hearth_tx_query_named(tx, r->stmt_get, n, params, &p);
 		struct hearth_audit_entry audit = { req->method, req->path, r->name, id,
 						    res && PQntuples(res) == 1 ? 200 : 404 };
 		if (!res || hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
 			goto fail;
 	} else {
-		res = hearth_db_read_statement(req->db, &req->actor, r->stmt_get, n, params, &p);
+		res = hearth_db_read_statement_named(req->db, &req->actor, r->stmt_get, n, params, &p);
 		if (!res)
 			goto fail;
 	}
@@ -304,7 +304,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 		goto fail;
 	const char *first_lock[1] = { id };
 	n = sql_params(req, r, params, first_lock, 1);
-	locked = hearth_tx_query(tx, r->stmt_lock, n, params, &p);
+	locked = hearth_tx_query_named(tx, r->stmt_lock, n, params, &p);
 	if (!locked)
 		goto fail;
 	if (PQntuples(locked) != 1) {
@@ -331,7 +331,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 	merged_text = json_dumps(merged, JSON_COMPACT);
 	const char *first_update[2] = { id, merged_text };
 	n = sql_params(req, r, params, first_update, 2);
-	res = hearth_tx_query(tx, r->stmt_update, n, params, &p);
+	res = hearth_tx_query_named(tx, r->stmt_update, n, params, &p);
 	if (!res || PQntuples(res) != 1) {
 		if (res && !p.status)
 			hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);

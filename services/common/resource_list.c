@@ -159,11 +159,11 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 		struct hearth_audit_entry e = { req->method, req->path, r->name, NULL, 200 };
 		if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 			goto fail;
-		rows = hearth_tx_query(tx, r->stmt_list, n, params, &p);
+		rows = hearth_tx_query_named(tx, r->stmt_list, n, params, &p);
 		if (!rows || hearth_audit_queue(tx, &e, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
 			goto fail;
 	} else {
-		rows = hearth_db_read_statement(req->db, &req->actor, r->stmt_list, n, params, &p);
+		rows = hearth_db_read_statement_named(req->db, &req->actor, r->stmt_list, n, params, &p);
 		if (!rows)
 			goto fail;
 	}

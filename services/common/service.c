@@ -15,6 +15,7 @@
 #include "hearth/log.h"
 #include "hearth/util.h"
 #include "runtime_internal.h"
+#include "stmt_check_internal.h"
 
 static struct hearth_runtime *current_runtime;
 
@@ -87,6 +88,16 @@ static int flatten_statements(struct hearth_runtime *rt)
 	return 0;
 }
 
+static int check_statements(struct hearth_runtime *rt)
+{
+	char err[512] = "";
+
+	if (hearth_stmt_check(rt->stmts, rt->def->routes, err, sizeof(err)) == 0)
+		return 0;
+	hearth_log(HEARTH_LOG_ERROR, "statements: %s", err);
+	return -1;
+}
+
 static int open_dependencies(struct hearth_runtime *rt)
 {
 	char err[256] = "";
@@ -117,7 +128,7 @@ static int open_dependencies(struct hearth_runtime *rt)
 		hearth_log(HEARTH_LOG_ERROR, "config: HEARTH_JWT_KEYS_FILE: %s", err);
 		return -1;
 	}
-	if (flatten_statements(rt) != 0 || hearth_db_pool_new(&dbc, rt->stmts, &rt->pool) != 0) {
+	if (hearth_db_pool_new(&dbc, rt->stmts, &rt->pool) != 0) {
 		hearth_log(HEARTH_LOG_ERROR, "config: HEARTH_DATABASE_URL: the pool could not be created");
 		return -1;
 	}
@@ -186,8 +197,17 @@ int hearth_service_main(const struct hearth_service_def *def, int argc, char **a
 	rt.def = def;
 	current_runtime = &rt;
 	hearth_log_init(def->name, getenv("HEARTH_LOG_LEVEL"));
+	/* The C code and the SQL must agree before anything else is done: a
+	 * misspelt statement stops the start, not the first request. */
+	if (flatten_statements(&rt) != 0 || check_statements(&rt) != 0) {
+		release(&rt);
+		current_runtime = NULL;
+		return 1;
+	}
 	if (hearth_config_load(&rt.cfg, hearth_env_getenv, NULL, stderr) != 0) {
 		hearth_log(HEARTH_LOG_ERROR, "configuration is not valid; see the lines above");
+		release(&rt);
+		current_runtime = NULL;
 		return 1;
 	}
 	hearth_log_init(def->name, rt.cfg.log_level);

@@ -229,7 +229,7 @@ void pushes_handle_get(struct hearth_request *req)
 	}
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
-	res = hearth_tx_query(tx, "pushes_handle_get", 1, params, &p);
+	res = hearth_tx_query(tx, "push_get", 1, params, &p);
 	if (!res)
 		goto fail;
 	doc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;

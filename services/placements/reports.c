@@ -16,10 +16,10 @@
 #include "hearth/audit.h"
 #include "hearth/csv.h"
 #include "hearth/json_input.h"
+#include "hearth/util.h"
 #include "placements_service.h"
 
 #define REPORT_CSV_MAX (64u << 20)
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const sufficiency_csv[] = {
 	"table", "as_at", "placement_type", "provision", "gender", "legal_status", "age_band",
@@ -121,7 +121,7 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 	hearth_problem_clear(&p);
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
-	res = hearth_tx_query(tx, run->stmt, run->n_params, run->params, &p);
+	res = hearth_tx_query_named(tx, run->stmt, run->n_params, run->params, &p);
 	if (!res) {
 		/* The definer functions' own gate; the entry points normally answer
 		 * NULL before reaching it. */
@@ -172,9 +172,10 @@ void reports_handle_sufficiency(struct hearth_request *req)
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	struct report_run run = { "report.sufficiency", "reports_sufficiency", 2,
+	struct report_run run = { "report.sufficiency",
+				  HEARTH_STMT_USE("reports_sufficiency", 2), 2,
 				  { as_at, csv_flag(req) }, sufficiency_csv,
-				  COUNT(sufficiency_csv) };
+				  HEARTH_ARRAY_SIZE(sufficiency_csv) };
 	report_run(req, &run);
 }
 
@@ -204,7 +205,8 @@ void reports_handle_spend(struct hearth_request *req)
 	static const char *const allowed[] = { "from", "to", "group_by", NULL };
 	struct hearth_problem p;
 	const char *from, *to, *group_by;
-	struct report_run run = { "report.spend", "reports_spend", 4, { NULL }, NULL, 0 };
+	struct report_run run = { "report.spend", HEARTH_STMT_USE("reports_spend", 4), 4,
+				  { NULL }, NULL, 0 };
 
 	hearth_problem_clear(&p);
 	check_params(req, allowed, &p);
@@ -213,13 +215,13 @@ void reports_handle_spend(struct hearth_request *req)
 	group_by = hearth_query_param(req, "group_by");
 	if (group_by && strcmp(group_by, "placement_type") == 0) {
 		run.columns = spend_type_csv;
-		run.n_columns = COUNT(spend_type_csv);
+		run.n_columns = HEARTH_ARRAY_SIZE(spend_type_csv);
 	} else if (group_by && strcmp(group_by, "provider") == 0) {
 		run.columns = spend_provider_csv;
-		run.n_columns = COUNT(spend_provider_csv);
+		run.n_columns = HEARTH_ARRAY_SIZE(spend_provider_csv);
 	} else if (group_by && strcmp(group_by, "child") == 0) {
 		run.columns = spend_child_csv;
-		run.n_columns = COUNT(spend_child_csv);
+		run.n_columns = HEARTH_ARRAY_SIZE(spend_child_csv);
 	} else {
 		hearth_problem_field(&p, "group_by",
 				     "is required: one of placement_type, provider, child");
@@ -250,7 +252,7 @@ void reports_handle_stability(struct hearth_request *req)
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	struct report_run run = { "report.stability", "reports_stability", 2,
-				  { as_at, csv_flag(req) }, stability_csv, COUNT(stability_csv) };
+	struct report_run run = { "report.stability", HEARTH_STMT_USE("reports_stability", 2), 2,
+				  { as_at, csv_flag(req) }, stability_csv, HEARTH_ARRAY_SIZE(stability_csv) };
 	report_run(req, &run);
 }
