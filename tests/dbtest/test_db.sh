@@ -96,9 +96,15 @@ if ! make -s build/lib/libhearth.a >"$tmp/make.log" 2>&1; then
 	      services/common/audit.c services/common/outbox.c services/common/idempotency.c
 	      services/common/problem.c services/common/log.c"
 fi
-# shellcheck disable=SC2086
-cc $cflags -o "$tmp/test_db_pool" tests/dbtest/test_db_pool.c \
-	services/admin/migrate*.c services/admin/tenant.c $objs $pkgs -lpthread
+# One binary per suite (test_db_*.c), each over the shared fixture support_db.c.
+suites=()
+for src in tests/dbtest/test_db_*.c; do
+	bin=$tmp/$(basename "$src" .c)
+	# shellcheck disable=SC2086
+	cc $cflags -Itests/dbtest -o "$bin" "$src" tests/dbtest/support_db.c \
+		services/admin/migrate*.c services/admin/tenant.c $objs $pkgs -lpthread
+	suites+=("$bin")
+done
 
 export HEARTH_TEST_DATABASE_URL="host=$tmp port=$port dbname=hearth_test user=postgres"
 export HEARTH_TEST_MIGRATIONS_ROOT="$tmp/root"
@@ -108,8 +114,27 @@ export HEARTH_TEST_PG_START="$start_cmd >/dev/null"
 signal_cmd="bash -c 'source $repo/deploy/local/lib.sh && hearth_pg_signal \$0 $data'"
 export HEARTH_TEST_PG_PAUSE="$signal_cmd STOP" HEARTH_TEST_PG_RESUME="$signal_cmd CONT"
 
-if [ "${VALGRIND:-0}" = 1 ]; then
-	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 "$tmp/test_db_pool"
-else
-	"$tmp/test_db_pool"
-fi
+# Each suite works in a database of its own, so they run in any order; the
+# totals end in one "N passed, N failed" line.
+passed=0 failed=0
+for bin in "${suites[@]}"; do
+	rc=0
+	if [ "${VALGRIND:-0}" = 1 ]; then
+		out=$(CK_FORK=no valgrind -q --leak-check=full --error-exitcode=1 "$bin" 2>&1) || rc=$?
+	else
+		out=$("$bin" 2>&1) || rc=$?
+	fi
+	printf '%s\n' "$out"
+	line=$(grep -Eo 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' <<<"$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		continue
+	fi
+	read -r c f e < <(grep -Eo '[0-9]+' <<<"$line" | xargs)
+	passed=$((passed + c - f - e)) failed=$((failed + f + e))
+	if ((rc != 0)) && ((f + e == 0)); then
+		failed=$((failed + 1))
+	fi
+done
+echo "database: $passed passed, $failed failed"
+((failed == 0))
