@@ -4,9 +4,9 @@
 # Starts a private cluster (initdb refuses root, so as the `postgres` OS user
 # when run by root) with only a Unix socket in its own temporary directory (as
 # root under /var/lib/hearth, which that user reaches wherever the clone and
-# TMPDIR are), builds tests/dbtest/test_db_pool.c, runs it, and removes
+# TMPDIR are), builds each tests/dbtest/test_db_*.c suite, runs them, and removes
 # everything again.
-# VALGRIND=1 also runs the binary under valgrind. Exits non-zero on failure.
+# VALGRIND=1 runs each under valgrind. Exits non-zero on any failure.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
