@@ -1,6 +1,7 @@
 /*
  * qa_service.h - what the quality-assurance service's files share: the route
- * table and the statement tables of each repo file.
+ * table, the statement tables of each repo file, the resource descriptors and
+ * the lookups into the registers other services publish (API.md §7).
  */
 #ifndef HEARTH_QA_SERVICE_H
 #define HEARTH_QA_SERVICE_H
@@ -11,5 +12,26 @@
 
 extern const struct hearth_route qa_routes[];
 extern const struct hearth_stmt_def *const qa_statements[];
+
+/* == inspections == */
+/* inspections.c / inspections_repo.c */
+extern const char *const qa_regulators[];
+extern const char *const qa_inspection_types[];
+extern const char *const qa_risk_bands[];
+extern const struct hearth_resource inspection_resource;
+extern const struct hearth_stmt_def inspection_stmts[];
+
+/* A setting of the tenant as providers_api.setting_profile() describes it. */
+struct qa_setting {
+	char provider_id[40];
+	char regulator[16];
+	char setting_type[40];
+};
+
+/* Look up setting `setting_id` of the request's tenant (its own read). Returns
+ * 1 and fills *out when it exists, 0 when the tenant has no such setting, -1
+ * with the problem filled when the database fails. */
+int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
+		      struct qa_setting *out, struct hearth_problem *p);
 
 #endif

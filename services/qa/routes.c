@@ -5,10 +5,25 @@
  */
 #include "qa_service.h"
 
+#define ANY HEARTH_ROLES_ANY
+#define JSON_BODY HEARTH_ROUTE_JSON_BODY
+#define PATCH_BODY (HEARTH_ROUTE_JSON_BODY | HEARTH_ROUTE_MERGE_PATCH)
+/* Who records quality work (API.md §5). */
+#define RECORDERS (HEARTH_ROLE_QA_OFFICER | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_TENANT_ADMIN)
+
 const struct hearth_route qa_routes[] = {
+	/* == inspections: regulator feeds (integration) record them too == */
+	{ "GET", "/v1/inspections", hearth_handle_list, 0, ANY, &inspection_resource },
+	{ "POST", "/v1/inspections", hearth_handle_create, JSON_BODY,
+	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
+	{ "GET", "/v1/inspections/{id}", hearth_handle_get, 0, ANY, &inspection_resource },
+	{ "PATCH", "/v1/inspections/{id}", hearth_handle_patch, PATCH_BODY,
+	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const struct hearth_stmt_def *const qa_statements[] = {
+	/* == inspections == */
+	inspection_stmts,
 	NULL,
 };
