@@ -34,4 +34,16 @@ struct qa_setting {
 int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 		      struct qa_setting *out, struct hearth_problem *p);
 
+/* == placement stops and acknowledgements == */
+/* placement_stops.c / placement_stops_repo.c */
+extern const char *const qa_stop_statuses[];
+extern const struct hearth_resource placement_stop_resource;
+extern const struct hearth_stmt_def placement_stop_stmts[];
+/* acknowledgements.c: POST once per organisation; GET one organisation's;
+ * GET the list of every council that must acknowledge and who has. */
+extern const struct hearth_resource acknowledgement_resource;
+void acknowledgements_handle_create(struct hearth_request *req);
+void acknowledgements_handle_get(struct hearth_request *req);
+void acknowledgements_handle_list(struct hearth_request *req);
+
 #endif

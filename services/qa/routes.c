@@ -19,11 +19,26 @@ const struct hearth_route qa_routes[] = {
 	{ "GET", "/v1/inspections/{id}", hearth_handle_get, 0, ANY, &inspection_resource },
 	{ "PATCH", "/v1/inspections/{id}", hearth_handle_patch, PATCH_BODY,
 	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
+	/* == placement stops and acknowledgements == */
+	{ "GET", "/v1/placement-stops", hearth_handle_list, 0, ANY, &placement_stop_resource },
+	{ "POST", "/v1/placement-stops", hearth_handle_create, JSON_BODY, RECORDERS,
+	  &placement_stop_resource },
+	{ "GET", "/v1/placement-stops/{id}", hearth_handle_get, 0, ANY, &placement_stop_resource },
+	{ "PATCH", "/v1/placement-stops/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
+	  &placement_stop_resource },
+	{ "GET", "/v1/placement-stops/{id}/acknowledgements", acknowledgements_handle_list, 0, ANY,
+	  NULL },
+	{ "POST", "/v1/placement-stops/{id}/acknowledgements", acknowledgements_handle_create,
+	  JSON_BODY, RECORDERS, NULL },
+	{ "GET", "/v1/placement-stops/{id}/acknowledgements/{org_id}", acknowledgements_handle_get,
+	  0, ANY, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const struct hearth_stmt_def *const qa_statements[] = {
 	/* == inspections == */
 	inspection_stmts,
+	/* == placement stops and acknowledgements == */
+	placement_stop_stmts,
 	NULL,
 };

@@ -42,6 +42,8 @@ EXPECTED = {
     # (providers_api, placements_api): no table of another schema.
     "hearth_qa": {
         "qa.inspections": "SELECT,INSERT,UPDATE",
+        "qa.placement_stops": "SELECT,INSERT,UPDATE",
+        "qa.placement_stop_acknowledgements": "SELECT,INSERT",
         "qa.outbox": "INSERT",
         "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
@@ -104,6 +106,8 @@ def test_no_table_privilege_is_granted_by_default(stack_env):
     ("hearth_qa", "UPDATE qa.outbox SET payload = '{}'"),
     ("hearth_qa", "SELECT count(*) FROM providers.settings"),
     ("hearth_qa", "SELECT count(*) FROM placements.placements"),
+    ("hearth_qa", "UPDATE qa.placement_stop_acknowledgements SET note = 'rewritten'"),
+    ("hearth_qa", "DELETE FROM qa.placement_stops"),
     ("hearth_providers", "SELECT count(*) FROM providers.outbox"),
     ("hearth_providers", "UPDATE providers.framework_member_history SET reason = 'rewritten'"),
     ("hearth_placements", "UPDATE placements.ipas SET weekly_fee_pence = 1"),
@@ -177,6 +181,8 @@ PUBLISHED = [
     ("placements_api.councils_with_child_at",
      "'{tenant}', '00000000-0000-4000-8000-0000000a0010', NULL, current_date", "hearth_qa"),
     ("placements_api.settings_with_children", "'{tenant}', NULL, current_date", "hearth_qa"),
+    ("qa_api.stop_in_force", "'{tenant}', '00000000-0000-4000-8000-0000000a0010', "
+     "'00000000-0000-4000-8000-0000000b0013', current_date", "hearth_placements"),
 ]
 
 
