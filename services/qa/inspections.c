@@ -33,27 +33,6 @@ static const struct hearth_field_spec inspection_fields[] = {
 	{ .name = NULL },
 };
 
-int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
-		      struct qa_setting *out, struct hearth_problem *p)
-{
-	const char *params[1] = { setting_id };
-	PGresult *res = hearth_db_read_one(req->db, &req->actor, "qa_setting_profile", 1, params, p);
-	int rc = -1;
-
-	if (!res)
-		return -1;
-	if (PQntuples(res) == 1) {
-		snprintf(out->provider_id, sizeof(out->provider_id), "%s", PQgetvalue(res, 0, 0));
-		snprintf(out->regulator, sizeof(out->regulator), "%s", PQgetvalue(res, 0, 1));
-		snprintf(out->setting_type, sizeof(out->setting_type), "%s", PQgetvalue(res, 0, 2));
-		rc = 1;
-	} else {
-		rc = 0;
-	}
-	PQclear(res);
-	return rc;
-}
-
 static int url_ok(const char *url)
 {
 	return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;

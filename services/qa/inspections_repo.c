@@ -14,10 +14,6 @@
 	"coalesce(d->'judgements', '{}'::jsonb), d->>'report_url', coalesce(d->>'source', 'manual')"
 
 const struct hearth_stmt_def inspection_stmts[] = {
-	/* The setting of a new inspection: provider, regulator and type (checks). */
-	{ "qa_setting_profile",
-	  "SELECT s.provider_id, s.regulator, s.setting_type "
-	  "FROM providers_api.setting_profile(hearth.current_tenant(), $1::uuid) s", 1 },
 	{ "inspection_insert",
 	  "INSERT INTO inspections (tenant_id, setting_id, provider_id, regulator, "
 	  INSPECTION_COLUMNS ") "

@@ -23,17 +23,6 @@ static const struct hearth_field_spec stop_fields[] = {
 	{ .name = NULL },
 };
 
-static int provider_exists(struct hearth_request *req, const char *provider_id,
-			   struct hearth_problem *p)
-{
-	const char *params[1] = { provider_id };
-	PGresult *res = hearth_db_read_one(req->db, &req->actor, "qa_provider_profile", 1, params, p);
-	int rc = res ? PQntuples(res) == 1 : -1;
-
-	PQclear(res);
-	return rc;
-}
-
 /* A stop is against a provider of the tenant, or one of that provider's
  * settings. Lifting says when (not before the stop took effect) and why. */
 static int check_stop(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
@@ -44,8 +33,7 @@ static int check_stop(const json_t *doc, struct hearth_request *req, struct hear
 	const char *lifted_on = json_string_value(json_object_get(doc, "lifted_on"));
 	const char *lift_reason = json_string_value(json_object_get(doc, "lift_reason"));
 	const char *status = json_string_value(json_object_get(doc, "status"));
-	int lifted = status && strcmp(status, "lifted") == 0, rc = 0, found;
-	struct qa_setting setting;
+	int lifted = status && strcmp(status, "lifted") == 0, rc = 0;
 
 	if (lifted && !lifted_on) {
 		hearth_problem_field(p, "lifted_on", "is required to lift a stop");
@@ -69,23 +57,7 @@ static int check_stop(const json_t *doc, struct hearth_request *req, struct hear
 	}
 	if (rc != 0)
 		return rc;
-	found = provider_exists(req, provider_id, p);
-	if (found < 0)
-		return -1;
-	if (found == 0) {
-		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
-		return -1;
-	}
-	if (!setting_id)
-		return 0;
-	found = qa_setting_lookup(req, setting_id, &setting, p);
-	if (found < 0)
-		return -1;
-	if (found == 0 || strcmp(setting.provider_id, provider_id) != 0) {
-		hearth_problem_field(p, "setting_id", "names no setting of this provider");
-		return -1;
-	}
-	return 0;
+	return qa_check_subject(req, provider_id, setting_id, p);
 }
 
 static void explain_stop(struct hearth_request *req, const json_t *doc, struct hearth_problem *p)

@@ -14,9 +14,6 @@
 	"d->>'lift_reason', coalesce(d->>'status', 'in_force')"
 
 const struct hearth_stmt_def placement_stop_stmts[] = {
-	{ "qa_provider_profile",
-	  "SELECT p.lead_org_id FROM providers_api.provider_profile(hearth.current_tenant(), "
-	  "                                                         $1::uuid) p", 1 },
 	{ "placement_stop_insert",
 	  "INSERT INTO placement_stops (tenant_id, provider_id, setting_id, " STOP_COLUMNS ") "
 	  "SELECT hearth.current_tenant(), (d->>'provider_id')::uuid, (d->>'setting_id')::uuid, "

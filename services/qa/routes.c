@@ -32,13 +32,22 @@ const struct hearth_route qa_routes[] = {
 	  JSON_BODY, RECORDERS, NULL },
 	{ "GET", "/v1/placement-stops/{id}/acknowledgements/{org_id}", acknowledgements_handle_get,
 	  0, ANY, NULL },
+	/* == concerns: one naming a child is its raising organisation's only == */
+	{ "GET", "/v1/concerns", hearth_handle_list, 0, ANY, &concern_resource },
+	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY, RECORDERS, &concern_resource },
+	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource },
+	{ "PATCH", "/v1/concerns/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
+	  &concern_resource },
 	{ NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const struct hearth_stmt_def *const qa_statements[] = {
+	subject_stmts,
 	/* == inspections == */
 	inspection_stmts,
 	/* == placement stops and acknowledgements == */
 	placement_stop_stmts,
+	/* == concerns == */
+	concern_stmts,
 	NULL,
 };

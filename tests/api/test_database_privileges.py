@@ -44,6 +44,7 @@ EXPECTED = {
         "qa.inspections": "SELECT,INSERT,UPDATE",
         "qa.placement_stops": "SELECT,INSERT,UPDATE",
         "qa.placement_stop_acknowledgements": "SELECT,INSERT",
+        "qa.concerns": "SELECT,INSERT,UPDATE",
         "qa.outbox": "INSERT",
         "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
@@ -181,6 +182,8 @@ PUBLISHED = [
     ("placements_api.councils_with_child_at",
      "'{tenant}', '00000000-0000-4000-8000-0000000a0010', NULL, current_date", "hearth_qa"),
     ("placements_api.settings_with_children", "'{tenant}', NULL, current_date", "hearth_qa"),
+    ("placements_api.is_own_child", "'{tenant}', '00000000-0000-4000-8000-0000000e0003'",
+     "hearth_qa"),
     ("qa_api.stop_in_force", "'{tenant}', '00000000-0000-4000-8000-0000000a0010', "
      "'00000000-0000-4000-8000-0000000b0013', current_date", "hearth_placements"),
 ]

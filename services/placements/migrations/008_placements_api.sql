@@ -9,7 +9,10 @@
 --   settings_with_children: the settings where one council (or, with no
 --     council named, any council of the tenant) has a child placed on a day,
 --     with the count and the earliest start among those placements: the
---     settings whose visits fall due.
+--     settings whose visits fall due;
+--   is_own_child: whether a child id names a child of the request's own
+--     organisation (a concern may name only the raising council's own child),
+--     a yes or no about the caller's own records, never about another's.
 --
 -- Each function runs as its owner (the admin role that runs migrations, which
 -- bypasses row-level security) and so checks the tenant itself: the tenant
@@ -85,6 +88,18 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION placements_api.is_own_child(p_tenant uuid, p_child uuid) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    PERFORM placements_api.require_request_tenant(p_tenant);
+    RETURN EXISTS (SELECT 1 FROM placements.children c
+                   WHERE c.tenant_id = p_tenant AND c.org_id = hearth.current_org()
+                     AND c.id = p_child);
+END
+$$;
+
 -- The lookups above: placements at a provider on a day, tenant-wide.
 CREATE INDEX placements_provider_active_idx ON placements.placements
     (tenant_id, provider_id, start_date) INCLUDE (end_date, setting_id, org_id);
@@ -92,6 +107,8 @@ CREATE INDEX placements_provider_active_idx ON placements.placements
 REVOKE ALL ON FUNCTION placements_api.require_request_tenant(uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION placements_api.councils_with_child_at(uuid, uuid, uuid, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION placements_api.settings_with_children(uuid, uuid, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION placements_api.is_own_child(uuid, uuid) FROM PUBLIC;
 GRANT USAGE ON SCHEMA placements_api TO hearth_qa;
 GRANT EXECUTE ON FUNCTION placements_api.councils_with_child_at(uuid, uuid, uuid, date) TO hearth_qa;
 GRANT EXECUTE ON FUNCTION placements_api.settings_with_children(uuid, uuid, date) TO hearth_qa;
+GRANT EXECUTE ON FUNCTION placements_api.is_own_child(uuid, uuid) TO hearth_qa;
