@@ -19,8 +19,8 @@
  * something changed.
  *
  * Effects: every write queues an audit row and outbox events
- * ("<event_prefix>.created", ".updated", and ".<verb>" from status_verbs when
- * the status changes); reads queue an audit row when `audit_reads` is set
+ * ("<event_prefix>.<create_verb>" (default "created"), ".updated", and
+ * ".<verb>" from status_verbs when the status changes); reads queue an audit row when `audit_reads` is set
  * (child-level records). POST honours Idempotency-Key. PATCH honours If-Match
  * (412 when stale) and locks the row, so concurrent patches serialise.
  */
@@ -70,6 +70,7 @@ typedef void (*hearth_conflict_explain)(struct hearth_request *req, struct heart
 struct hearth_resource {
 	const char *name;                  /* audit resource and subject type: "provider" */
 	const char *event_prefix;          /* "providers.provider"; NULL: no events */
+	const char *create_verb;           /* event verb of a create; NULL: "created" */
 	const char *collection_path;       /* Location prefix, with {param} of the request path */
 	const char *id_param;              /* path parameter naming the object, default "id" */
 	const char *doc_id_field;          /* document field that names it, default "id" */

@@ -168,7 +168,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 	location_of(req, r, doc_id(created, r), location, sizeof(location));
 	struct hearth_audit_entry audit = { req->method, req->path, r->name, doc_id(created, r), 201 };
 	if (hearth_audit_queue(tx, &audit, &p) != 0 ||
-	    emit(tx, r, "created", doc_id(created, r), created, &p) != 0 ||
+	    emit(tx, r, r->create_verb ? r->create_verb : "created", doc_id(created, r), created, &p) != 0 ||
 	    (key && hearth_idem_store(tx, key, 201, location, PQgetvalue(res, 0, 0), &p) != 0) ||
 	    hearth_tx_commit(tx, &p) != 0)
 		goto fail;

@@ -38,6 +38,17 @@ EXPECTED = {
         "providers.providers": "SELECT",
         "providers.settings": "SELECT",
     },
+    # Reads the register and placements only through published functions
+    # (providers_api, placements_api): no table of another schema.
+    "hearth_qa": {
+        "qa.inspections": "SELECT,INSERT,UPDATE",
+        "qa.placement_stops": "SELECT,INSERT,UPDATE",
+        "qa.placement_stop_acknowledgements": "SELECT,INSERT",
+        "qa.concerns": "SELECT,INSERT,UPDATE",
+        "qa.outbox": "INSERT",
+        "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
+        "audit.events": "INSERT",
+    },
 }
 PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
 
@@ -92,6 +103,12 @@ def test_no_table_privilege_is_granted_by_default(stack_env):
     ("hearth_placements", "UPDATE placements.outbox SET payload = '{}'"),
     ("hearth_placements", "DELETE FROM placements.outbox"),
     ("hearth_placements", "SELECT count(*) FROM placements.outbox"),
+    ("hearth_qa", "SELECT count(*) FROM qa.outbox"),
+    ("hearth_qa", "UPDATE qa.outbox SET payload = '{}'"),
+    ("hearth_qa", "SELECT count(*) FROM providers.settings"),
+    ("hearth_qa", "SELECT count(*) FROM placements.placements"),
+    ("hearth_qa", "UPDATE qa.placement_stop_acknowledgements SET note = 'rewritten'"),
+    ("hearth_qa", "DELETE FROM qa.placement_stops"),
     ("hearth_providers", "SELECT count(*) FROM providers.outbox"),
     ("hearth_providers", "UPDATE providers.framework_member_history SET reason = 'rewritten'"),
     ("hearth_placements", "UPDATE placements.ipas SET weekly_fee_pence = 1"),
@@ -152,3 +169,50 @@ def test_the_event_reader_reads_every_tenants_events_and_writes_none(stack_env):
     # It cannot log in: it is granted to the consumer's role, not used directly.
     assert admin_psql(stack_env, "SELECT rolcanlogin FROM pg_roles "
                                  "WHERE rolname = 'hearth_event_reader'") == ["f"]
+
+
+# The functions one service publishes for another (API.md §7): executable by
+# the role they are published for only, answering only about the request's
+# own tenant.
+PUBLISHED = [
+    ("providers_api.setting_profile", "'{tenant}', '00000000-0000-4000-8000-0000000b0013'",
+     "hearth_qa"),
+    ("providers_api.provider_profile", "'{tenant}', '00000000-0000-4000-8000-0000000a0010'",
+     "hearth_qa"),
+    ("placements_api.councils_with_child_at",
+     "'{tenant}', '00000000-0000-4000-8000-0000000a0010', NULL, current_date", "hearth_qa"),
+    ("placements_api.settings_with_children", "'{tenant}', NULL, current_date", "hearth_qa"),
+    ("placements_api.is_own_child", "'{tenant}', '00000000-0000-4000-8000-0000000e0003'",
+     "hearth_qa"),
+    ("qa_api.stop_in_force", "'{tenant}', '00000000-0000-4000-8000-0000000a0010', "
+     "'00000000-0000-4000-8000-0000000b0013', current_date", "hearth_placements"),
+]
+
+
+@pytest.mark.parametrize("function, args, grantee", PUBLISHED)
+def test_published_functions_serve_their_grantee_for_its_own_tenant(stack_env, function, args,
+                                                                     grantee):
+    call = f"SELECT count(*) FROM {function}({args.format(tenant=DEMO_TENANT)})"
+    out = as_role(stack_env, grantee, in_request(DEMO_TENANT, DEMO_COUNCIL, call))
+    assert out.returncode == 0, out.stderr
+    # BEGIN, the organisation kind begin_request() returns, the count, COMMIT
+    assert int(out.stdout.split()[2]) >= 1
+    other = args.format(tenant="11111111-1111-4111-8111-111111111111")
+    out = as_role(stack_env, grantee, in_request(DEMO_TENANT, DEMO_COUNCIL,
+                                                 f"SELECT count(*) FROM {function}({other})"))
+    assert out.returncode != 0 and "own tenant" in out.stderr
+    for role in ("hearth_providers", "hearth_placements", "hearth_qa"):
+        if role == grantee:
+            continue
+        out = as_role(stack_env, role, in_request(DEMO_TENANT, DEMO_COUNCIL, call))
+        assert out.returncode != 0 and "permission denied" in out.stderr, (role, out.stderr)
+
+
+@pytest.mark.parametrize("function", [f for f, _, _ in PUBLISHED])
+def test_published_functions_pin_their_search_path_and_definer(stack_env, function):
+    schema, name = function.split(".")
+    rows = admin_psql(stack_env, f"""
+        SELECT p.prosecdef, array_to_string(p.proconfig, ',')
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = '{schema}' AND p.proname = '{name}'""")
+    assert rows == ["t|search_path=pg_catalog, pg_temp"]

@@ -1,0 +1,53 @@
+/*
+ * routes.c - every endpoint of the quality-assurance service, in one list
+ * (API.md §5). Provider intelligence: reads are open to every role of the
+ * tenant; writes name their roles.
+ */
+#include "qa_service.h"
+
+#define ANY HEARTH_ROLES_ANY
+#define JSON_BODY HEARTH_ROUTE_JSON_BODY
+#define PATCH_BODY (HEARTH_ROUTE_JSON_BODY | HEARTH_ROUTE_MERGE_PATCH)
+/* Who records quality work (API.md §5). */
+#define RECORDERS (HEARTH_ROLE_QA_OFFICER | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_TENANT_ADMIN)
+
+const struct hearth_route qa_routes[] = {
+	/* == inspections: regulator feeds (integration) record them too == */
+	{ "GET", "/v1/inspections", hearth_handle_list, 0, ANY, &inspection_resource },
+	{ "POST", "/v1/inspections", hearth_handle_create, JSON_BODY,
+	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
+	{ "GET", "/v1/inspections/{id}", hearth_handle_get, 0, ANY, &inspection_resource },
+	{ "PATCH", "/v1/inspections/{id}", hearth_handle_patch, PATCH_BODY,
+	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
+	/* == placement stops and acknowledgements == */
+	{ "GET", "/v1/placement-stops", hearth_handle_list, 0, ANY, &placement_stop_resource },
+	{ "POST", "/v1/placement-stops", hearth_handle_create, JSON_BODY, RECORDERS,
+	  &placement_stop_resource },
+	{ "GET", "/v1/placement-stops/{id}", hearth_handle_get, 0, ANY, &placement_stop_resource },
+	{ "PATCH", "/v1/placement-stops/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
+	  &placement_stop_resource },
+	{ "GET", "/v1/placement-stops/{id}/acknowledgements", acknowledgements_handle_list, 0, ANY,
+	  NULL },
+	{ "POST", "/v1/placement-stops/{id}/acknowledgements", acknowledgements_handle_create,
+	  JSON_BODY, RECORDERS, NULL },
+	{ "GET", "/v1/placement-stops/{id}/acknowledgements/{org_id}", acknowledgements_handle_get,
+	  0, ANY, NULL },
+	/* == concerns: one naming a child is its raising organisation's only == */
+	{ "GET", "/v1/concerns", hearth_handle_list, 0, ANY, &concern_resource },
+	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY, RECORDERS, &concern_resource },
+	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource },
+	{ "PATCH", "/v1/concerns/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
+	  &concern_resource },
+	{ NULL, NULL, NULL, 0, 0, NULL },
+};
+
+const struct hearth_stmt_def *const qa_statements[] = {
+	subject_stmts,
+	/* == inspections == */
+	inspection_stmts,
+	/* == placement stops and acknowledgements == */
+	placement_stop_stmts,
+	/* == concerns == */
+	concern_stmts,
+	NULL,
+};

@@ -1,0 +1,61 @@
+-- Demo inspections of the demo settings, in each regulator's own words: Ofsted
+-- full and interim judgements of homes, fostering services and a residential
+-- school, Ofsted outcomes of supported accommodation, and CIW themes. Pen y
+-- Lodge (Ofsted children's home 0000000b0013, where two demo councils have
+-- children placed) was judged inadequate for help and protection a month ago,
+-- after a good inspection the year before. The risk band is derived by the
+-- database. Dates are relative to the day of seeding; inspections are
+-- 000000100001..; re-running changes nothing.
+INSERT INTO qa.inspections (id, tenant_id, setting_id, provider_id, regulator, inspection_type,
+                            inspected_on, published_on, judgements, report_url, source)
+VALUES
+    ('00000000-0000-4000-8000-000000100001', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0013', '00000000-0000-4000-8000-0000000a0010',
+     'ofsted', 'full', current_date - 400, current_date - 370,
+     '{"overall_experiences_and_progress": "good", "help_and_protection": "good",
+       "leadership_and_management": "good"}', NULL, 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100002', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0013', '00000000-0000-4000-8000-0000000a0010',
+     'ofsted', 'full', current_date - 30, current_date - 9,
+     '{"overall_experiences_and_progress": "requires_improvement",
+       "help_and_protection": "inadequate", "leadership_and_management": "inadequate"}',
+     'https://reports.example.org/SC124841.pdf', 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100003', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0001', '00000000-0000-4000-8000-0000000a0001',
+     'ciw', 'full', current_date - 210, current_date - 180,
+     '{"wellbeing": "good", "care_and_support": "excellent", "environment": "good",
+       "leadership_and_management": "good"}', NULL, 'manual'),
+    ('00000000-0000-4000-8000-000000100004', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0003', '00000000-0000-4000-8000-0000000a0003',
+     'ciw', 'full', current_date - 120, current_date - 95,
+     '{"wellbeing": "good", "care_and_support": "requires_improvement", "environment": "good",
+       "leadership_and_management": "not_rated"}', NULL, 'manual'),
+    ('00000000-0000-4000-8000-000000100005', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0012', '00000000-0000-4000-8000-0000000a0009',
+     'ofsted', 'full', current_date - 150, current_date - 130,
+     '{"outcome": "outcome_2"}', NULL, 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100006', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0029', '00000000-0000-4000-8000-0000000a0019',
+     'ofsted', 'full', current_date - 300, current_date - 280,
+     '{"outcome": "outcome_1"}', NULL, 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100007', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0004', '00000000-0000-4000-8000-0000000a0004',
+     'ofsted', 'full', current_date - 500, current_date - 470,
+     '{"overall_experiences_and_progress": "outstanding", "help_and_protection": "good",
+       "leadership_and_management": "outstanding"}', NULL, 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100008', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0026', '00000000-0000-4000-8000-0000000a0017',
+     'ofsted', 'interim', current_date - 90, current_date - 70,
+     '{"interim_outcome": "sustained_effectiveness"}', NULL, 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100009', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0014', '00000000-0000-4000-8000-0000000a0010',
+     'ofsted', 'full', current_date - 250, current_date - 220,
+     '{"overall_experiences_and_progress": "requires_improvement",
+       "help_and_protection": "good", "leadership_and_management": "requires_improvement"}',
+     NULL, 'regulator_feed'),
+    ('00000000-0000-4000-8000-000000100010', '00000000-0000-4000-8000-00000000d001',
+     '00000000-0000-4000-8000-0000000b0018', '00000000-0000-4000-8000-0000000a0013',
+     'ciw', 'focused', current_date - 45, NULL,
+     '{"wellbeing": "requires_significant_improvement", "care_and_support": "not_rated"}',
+     NULL, 'manual')
+ON CONFLICT DO NOTHING;
