@@ -13,8 +13,8 @@ static const struct hearth_field_spec acknowledgement_fields[] = {
 	{ .name = NULL },
 };
 
-static void explain_acknowledgement(struct hearth_request *req, const json_t *doc,
-				    struct hearth_problem *p)
+static void explain_acknowledgement(struct hearth_request *req, struct hearth_tx *tx,
+			 const json_t *doc, struct hearth_problem *p)
 {
 	(void)req;
 	(void)doc;
@@ -64,7 +64,7 @@ void acknowledgements_handle_list(struct hearth_request *req)
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	res = hearth_db_read_one(req->db, &req->actor, "acknowledgement_list", 1, params, &p);
+	res = hearth_db_read_statement(req->db, &req->actor, "acknowledgement_list", 1, params, &p);
 	if (res && (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)))
 		hearth_problem_set(&p, 404, "not-found", "No placement_stop with this id.");
 	if (p.status)

@@ -61,8 +61,8 @@ static int check_concern(const json_t *doc, struct hearth_request *req, struct h
 	return own == 1 ? 0 : -1;
 }
 
-static void explain_concern(struct hearth_request *req, const json_t *doc,
-			    struct hearth_problem *p)
+static void explain_concern(struct hearth_request *req, struct hearth_tx *tx,
+			 const json_t *doc, struct hearth_problem *p)
 {
 	(void)req;
 	(void)doc;

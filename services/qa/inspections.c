@@ -79,8 +79,8 @@ static int check_inspection(const json_t *doc, struct hearth_request *req, struc
 	return rc;
 }
 
-static void explain_inspection(struct hearth_request *req, const json_t *doc,
-			       struct hearth_problem *p)
+static void explain_inspection(struct hearth_request *req, struct hearth_tx *tx,
+			 const json_t *doc, struct hearth_problem *p)
 {
 	(void)req;
 	(void)doc;

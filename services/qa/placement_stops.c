@@ -60,7 +60,8 @@ static int check_stop(const json_t *doc, struct hearth_request *req, struct hear
 	return qa_check_subject(req, provider_id, setting_id, p);
 }
 
-static void explain_stop(struct hearth_request *req, const json_t *doc, struct hearth_problem *p)
+static void explain_stop(struct hearth_request *req, struct hearth_tx *tx,
+			 const json_t *doc, struct hearth_problem *p)
 {
 	(void)req;
 	(void)doc;

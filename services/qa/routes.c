@@ -13,32 +13,32 @@
 
 const struct hearth_route qa_routes[] = {
 	/* == inspections: regulator feeds (integration) record them too == */
-	{ "GET", "/v1/inspections", hearth_handle_list, 0, ANY, &inspection_resource },
+	{ "GET", "/v1/inspections", hearth_handle_list, 0, ANY, &inspection_resource, NULL },
 	{ "POST", "/v1/inspections", hearth_handle_create, JSON_BODY,
-	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
-	{ "GET", "/v1/inspections/{id}", hearth_handle_get, 0, ANY, &inspection_resource },
+	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource, NULL },
+	{ "GET", "/v1/inspections/{id}", hearth_handle_get, 0, ANY, &inspection_resource, NULL },
 	{ "PATCH", "/v1/inspections/{id}", hearth_handle_patch, PATCH_BODY,
-	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource },
+	  RECORDERS | HEARTH_ROLE_INTEGRATION, &inspection_resource, NULL },
 	/* == placement stops and acknowledgements == */
-	{ "GET", "/v1/placement-stops", hearth_handle_list, 0, ANY, &placement_stop_resource },
+	{ "GET", "/v1/placement-stops", hearth_handle_list, 0, ANY, &placement_stop_resource, NULL },
 	{ "POST", "/v1/placement-stops", hearth_handle_create, JSON_BODY, RECORDERS,
-	  &placement_stop_resource },
-	{ "GET", "/v1/placement-stops/{id}", hearth_handle_get, 0, ANY, &placement_stop_resource },
+	  &placement_stop_resource, NULL },
+	{ "GET", "/v1/placement-stops/{id}", hearth_handle_get, 0, ANY, &placement_stop_resource, NULL },
 	{ "PATCH", "/v1/placement-stops/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
-	  &placement_stop_resource },
+	  &placement_stop_resource, NULL },
 	{ "GET", "/v1/placement-stops/{id}/acknowledgements", acknowledgements_handle_list, 0, ANY,
-	  NULL },
+	  NULL, NULL },
 	{ "POST", "/v1/placement-stops/{id}/acknowledgements", acknowledgements_handle_create,
-	  JSON_BODY, RECORDERS, NULL },
+	  JSON_BODY, RECORDERS, NULL, NULL },
 	{ "GET", "/v1/placement-stops/{id}/acknowledgements/{org_id}", acknowledgements_handle_get,
-	  0, ANY, NULL },
+	  0, ANY, NULL, NULL },
 	/* == concerns: one naming a child is its raising organisation's only == */
-	{ "GET", "/v1/concerns", hearth_handle_list, 0, ANY, &concern_resource },
-	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY, RECORDERS, &concern_resource },
-	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource },
+	{ "GET", "/v1/concerns", hearth_handle_list, 0, ANY, &concern_resource, NULL },
+	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY, RECORDERS, &concern_resource, NULL },
+	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource, NULL },
 	{ "PATCH", "/v1/concerns/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
-	  &concern_resource },
-	{ NULL, NULL, NULL, 0, 0, NULL },
+	  &concern_resource, NULL },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
 const struct hearth_stmt_def *const qa_statements[] = {

@@ -14,7 +14,7 @@ int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 		      struct qa_setting *out, struct hearth_problem *p)
 {
 	const char *params[1] = { setting_id };
-	PGresult *res = hearth_db_read_one(req->db, &req->actor, "qa_setting_profile", 1, params, p);
+	PGresult *res = hearth_db_read_statement(req->db, &req->actor, "qa_setting_profile", 1, params, p);
 	int rc;
 
 	if (!res)
@@ -30,12 +30,13 @@ int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 }
 
 /* 1 when the statement answers one row with a true first column, 0 when not,
- * -1 with the problem filled when the database fails. */
+ * -1 with the problem filled when the database fails. Callers name `stmt`
+ * through HEARTH_STMT_USE, so the start-up check sees it. */
 static int ask(struct hearth_request *req, const char *stmt, const char *arg,
 	       struct hearth_problem *p)
 {
 	const char *params[1] = { arg };
-	PGresult *res = hearth_db_read_one(req->db, &req->actor, stmt, 1, params, p);
+	PGresult *res = hearth_db_read_statement_named(req->db, &req->actor, stmt, 1, params, p);
 	int rc = res ? PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0 : -1;
 
 	PQclear(res);
@@ -46,7 +47,7 @@ int qa_check_subject(struct hearth_request *req, const char *provider_id, const 
 		     struct hearth_problem *p)
 {
 	struct qa_setting setting;
-	int found = ask(req, "qa_provider_exists", provider_id, p);
+	int found = ask(req, HEARTH_STMT_USE("qa_provider_exists", 1), provider_id, p);
 
 	if (found < 0)
 		return -1;
@@ -68,5 +69,5 @@ int qa_check_subject(struct hearth_request *req, const char *provider_id, const 
 
 int qa_child_is_own(struct hearth_request *req, const char *child_id, struct hearth_problem *p)
 {
-	return ask(req, "qa_child_is_own", child_id, p);
+	return ask(req, HEARTH_STMT_USE("qa_child_is_own", 1), child_id, p);
 }
