@@ -7,7 +7,6 @@
 
 #include "hearth/audit.h"
 #include "hearth/buf.h"
-#include "hearth/csv.h"
 #include "hearth/cursor.h"
 #include "hearth/resource.h"
 
@@ -87,24 +86,16 @@ static const char *filter_expectation(const struct hearth_filter *f)
 	return "must be at most 200 characters";
 }
 
-/* Reject query parameters the list does not know: a typo in a filter must not
- * silently return everything. */
+/* Only limit, cursor and the list's filters are parameters of a list. */
 static int check_query_names(const struct hearth_request *req, const struct hearth_filter *filters,
 			     struct hearth_problem *p)
 {
-	int rc = 0;
+	const char *known[LIST_MAX_PARAMS + 3] = { "limit", "cursor" };
+	size_t n = 2;
 
-	for (size_t i = 0; i < req->n_query; i++) {
-		const char *name = req->query[i].name;
-		int known = !strcmp(name, "limit") || !strcmp(name, "cursor");
-		for (const struct hearth_filter *f = filters; !known && f && f->name; f++)
-			known = strcmp(f->name, name) == 0;
-		if (!known) {
-			hearth_problem_field(p, name, "is not a filter of this list");
-			rc = -1;
-		}
-	}
-	return rc;
+	for (const struct hearth_filter *f = filters; f && f->name && n < LIST_MAX_PARAMS + 2; f++)
+		known[n++] = f->name;
+	return hearth_query_names_check(req, known, "is not a filter of this list", p);
 }
 
 static void append_enum_list(const struct hearth_filter *f, char *msg, size_t len)
@@ -180,23 +171,15 @@ static void respond_csv_rows(struct hearth_request *req, PGresult *rows, int cou
 			     const char *const *columns)
 {
 	json_t *items = json_array();
-	size_t n_columns = 0, len = 0;
-	char *csv;
+	size_t n_columns = 0;
 
 	while (columns && columns[n_columns])
 		n_columns++;
 	for (int i = 0; items && i < count; i++)
 		json_array_append_new(items, json_loads(PQgetvalue(rows, i, 0), 0, NULL));
-	csv = items ? hearth_csv_render(items, (const char *const *)columns, n_columns,
-					LIST_BODY_MAX, &len)
-		    : NULL;
+	hearth_respond_csv_rows(req, items, columns, n_columns, LIST_BODY_MAX,
+				"The list is too large for one CSV page.");
 	json_decref(items);
-	if (!csv) {
-		hearth_respond_error(req, 503, "unavailable", "The list is too large for one CSV page.");
-		return;
-	}
-	hearth_respond_csv(req, 200, csv, len);
-	free(csv);
 }
 
 void hearth_respond_list(struct hearth_request *req, PGresult *rows, int limit,

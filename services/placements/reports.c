@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "hearth/audit.h"
-#include "hearth/csv.h"
 #include "hearth/json_input.h"
 #include "placements_service.h"
 
@@ -51,34 +50,6 @@ struct report_run {
 	size_t n_columns;
 };
 
-/* Every query parameter must be one of `allowed` (NULL-terminated) and appear
- * once. Records a field error for each that is not. */
-static int check_params(const struct hearth_request *req, const char *const *allowed,
-			struct hearth_problem *p)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < req->n_query; i++) {
-		const char *name = req->query[i].name;
-		int known = 0;
-
-		for (size_t a = 0; allowed[a]; a++)
-			known |= strcmp(name, allowed[a]) == 0;
-		if (!known) {
-			hearth_problem_field(p, name, "is not a parameter of this report");
-			rc = -1;
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(req->query[j].name, name) == 0) {
-				hearth_problem_field(p, name, "is given more than once");
-				rc = -1;
-				break;
-			}
-	}
-	return rc;
-}
-
 /* A required YYYY-MM-DD parameter; NULL with a field error when absent or bad. */
 static const char *date_param(const struct hearth_request *req, const char *name,
 			      struct hearth_problem *p)
@@ -96,16 +67,9 @@ static void respond_report_csv(struct hearth_request *req, const char *rows_text
 			       const struct report_run *run)
 {
 	json_t *rows = json_loads(rows_text, 0, NULL);
-	size_t len = 0;
-	char *csv = rows ? hearth_csv_render(rows, run->columns, run->n_columns, REPORT_CSV_MAX,
-					     &len)
-			 : NULL;
 
-	if (csv)
-		hearth_respond_csv(req, 200, csv, len);
-	else
-		hearth_respond_error(req, 503, "unavailable", "The report is too large for CSV.");
-	free(csv);
+	hearth_respond_csv_rows(req, rows, run->columns, run->n_columns, REPORT_CSV_MAX,
+				"The report is too large for CSV.");
 	json_decref(rows);
 }
 
@@ -166,7 +130,7 @@ void reports_handle_sufficiency(struct hearth_request *req)
 	const char *as_at;
 
 	hearth_problem_clear(&p);
-	check_params(req, allowed, &p);
+	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
 	as_at = date_param(req, "as_at", &p);
 	if (p.status) {
 		hearth_respond_problem(req, &p);
@@ -207,7 +171,7 @@ void reports_handle_spend(struct hearth_request *req)
 	struct report_run run = { "report.spend", "reports_spend", 4, { NULL }, NULL, 0 };
 
 	hearth_problem_clear(&p);
-	check_params(req, allowed, &p);
+	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
 	from = date_param(req, "from", &p);
 	to = date_param(req, "to", &p);
 	group_by = hearth_query_param(req, "group_by");
@@ -244,7 +208,7 @@ void reports_handle_stability(struct hearth_request *req)
 	const char *as_at;
 
 	hearth_problem_clear(&p);
-	check_params(req, allowed, &p);
+	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
 	as_at = date_param(req, "as_at", &p);
 	if (p.status) {
 		hearth_respond_problem(req, &p);
