@@ -114,10 +114,14 @@ void hearth_list_scope(const struct hearth_request *req, const struct hearth_fil
 		       char *out, size_t len);
 
 /* The Idempotency-Key step of a POST, for custom handlers as for the generic
- * create. `key` is the header (NULL: nothing to do, returns 0). Returns 0 when
- * the key is new and claimed on `tx` (store the answer with hearth_idem_store
- * before committing), 1 when the first answer was replayed to the client (end
- * the tx and return), -1 with the problem filled (malformed key: 400 naming
+ * create: the one place a key is claimed and a first answer replayed. `key` is
+ * the header (NULL: nothing to do, returns 0; check it with
+ * hearth_idem_key_check before any work, so its error joins the body's).
+ * Returns 0 when the key is new and claimed on `tx` (store the answer with
+ * hearth_idem_store before committing), 1 when the first answer was replayed
+ * to the client (its status, Location if it had one, an ETag from the stored
+ * body's "version" if it has one, Idempotent-Replayed: true; end the tx and
+ * return), -1 with the problem filled (malformed key: 400 naming
  * Idempotency-Key; same key with another request: 422; database problems). */
 HEARTH_MUST_CHECK
 int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx, const char *key,

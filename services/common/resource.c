@@ -102,10 +102,8 @@ int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx
 
 	if (!key)
 		return 0;
-	if (!hearth_idem_key_valid(key)) {
-		hearth_problem_field(p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	if (hearth_idem_key_check(key, p) != 0)
 		return -1;
-	}
 	switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len, &replay, p)) {
 	case HEARTH_IDEM_NEW:
 		rc = 0;
@@ -137,8 +135,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 	int n, claimed;
 
 	hearth_problem_clear(&p);
-	if (key && !hearth_idem_key_valid(key))
-		hearth_problem_field(&p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	hearth_idem_key_check(key, &p);
 	if (p.status || hearth_json_validate(req->json, r->fields, HEARTH_VALIDATE_CREATE, &p) != 0 ||
 	    (r->check && r->check(req->json, req, &p) != 0))
 		goto fail;

@@ -489,16 +489,15 @@ static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
 void pushes_handle_batch(struct hearth_request *req)
 {
 	struct hearth_problem p;
-	struct hearth_idem_replay replay = { 0, NULL, NULL };
 	struct hearth_tx *tx = NULL;
 	struct pushes_handle_batch b = { NULL, 0, NULL };
 	const char *key = hearth_header(req, "Idempotency-Key");
 	const json_t *items;
 	char *text = NULL;
+	int claimed;
 
 	hearth_problem_clear(&p);
-	if (key && !hearth_idem_key_valid(key))
-		hearth_problem_field(&p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	hearth_idem_key_check(key, &p);
 	items = batch_items(req->json, &p);
 	if (!items)
 		goto fail;
@@ -514,20 +513,11 @@ void pushes_handle_batch(struct hearth_request *req)
 	refresh_statistics(req);
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
-	if (key) {
-		switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len,
-					  &replay, &p)) {
-		case HEARTH_IDEM_NEW:
-			break;
-		case HEARTH_IDEM_REPLAY:
-			hearth_set_header(req, "Idempotent-Replayed", "true");
-			hearth_respond_json_text(req, replay.status, replay.body);
-			goto out;
-		case HEARTH_IDEM_MISMATCH:
-		case HEARTH_IDEM_ERROR:
-			goto fail;
-		}
-	}
+	claimed = hearth_resource_idempotency(req, tx, key, &p);
+	if (claimed == 1)
+		goto out;
+	if (claimed < 0)
+		goto fail;
 	for (size_t from = 0; from < b.n; from += PUSH_CHUNK)
 		if (store_chunk(req, tx, &b, items, from, b.n - from < PUSH_CHUNK ? b.n : from + PUSH_CHUNK,
 				&p) != 0)
@@ -549,7 +539,6 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	hearth_tx_end(tx);
-	hearth_idem_replay_release(&replay);
 	for (size_t i = 0; i < b.n; i++)
 		free(b.items[i].problem);
 	free(b.items);
