@@ -127,6 +127,27 @@ HEARTH_MUST_CHECK
 int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx, const char *key,
 				struct hearth_problem *p);
 
+/* How an audited read records itself. */
+struct hearth_audited_read {
+	const char *resource;   /* audit resource: "placement", "report.spend" */
+	const char *subject;    /* audit subject (the id read), or NULL */
+	int subject_column;     /* subject NULL: the result column (row 0) naming the
+				 * subject, when only the row knows it; 0 for none */
+	/* The status the audit row records, from the result; NULL: 200 for one
+	 * row whose first column is not NULL, 404 otherwise. */
+	int (*status_of)(const PGresult *res);
+};
+
+/* Run one prepared statement in a read-write transaction of its own that also
+ * queues the read's audit row (`how`) and commits: a read of audited records
+ * is recorded whatever it found, or not done at all. Returns the result
+ * (owned by the caller: PQclear) or NULL with p filled (the database's
+ * problem; p->sqlstate says which). The caller answers. */
+HEARTH_MUST_CHECK
+PGresult *hearth_audited_read(struct hearth_request *req, const struct hearth_audited_read *how,
+			      const char *stmt, int n_params, const char *const *params,
+			      struct hearth_problem *p);
+
 /* Answer one document row (doc jsonb text) with ETag from its "version". */
 void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text);
 

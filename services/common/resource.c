@@ -184,7 +184,6 @@ out:
 void hearth_resource_get(struct hearth_request *req, const struct hearth_resource *r)
 {
 	struct hearth_problem p;
-	struct hearth_tx *tx = NULL;
 	const char *params[MAX_SQL_PARAMS];
 	const char *id = hearth_uuid_param(req, r->id_param ? r->id_param : "id");
 	PGresult *res = NULL;
@@ -196,18 +195,13 @@ void hearth_resource_get(struct hearth_request *req, const struct hearth_resourc
 	const char *first[1] = { id };
 	n = sql_params(req, r, params, first, 1);
 	if (r->audit_reads) {
-		if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-			goto fail;
-		res = hearth_tx_query(tx, r->stmt_get, n, params, &p);
-		struct hearth_audit_entry audit = { req->method, req->path, r->name, id,
-						    res && PQntuples(res) == 1 ? 200 : 404 };
-		if (!res || hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-			goto fail;
+		const struct hearth_audited_read how = { .resource = r->name, .subject = id };
+		res = hearth_audited_read(req, &how, r->stmt_get, n, params, &p);
 	} else {
 		res = hearth_db_read_statement(req->db, &req->actor, r->stmt_get, n, params, &p);
-		if (!res)
-			goto fail;
 	}
+	if (!res)
+		goto fail;
 	if (PQntuples(res) != 1) {
 		hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);
 		goto fail;
@@ -218,7 +212,6 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(res);
-	hearth_tx_end(tx);
 }
 
 /* The writable part of a stored document: only keys of `fields`, nulls left

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth/audit.h"
 #include "hearth/buf.h"
 #include "hearth/cursor.h"
 #include "hearth/resource.h"
@@ -107,6 +106,13 @@ static void append_enum_list(const struct hearth_filter *f, char *msg, size_t le
 	}
 }
 
+/* A list is answered 200 whatever it holds. */
+static int list_status(const PGresult *res)
+{
+	(void)res;
+	return 200;
+}
+
 void hearth_resource_list(struct hearth_request *req, const struct hearth_resource *r)
 {
 	struct hearth_problem p;
@@ -116,7 +122,6 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	int n = 0, limit;
 	const char *cursor_text = hearth_query_param(req, "cursor");
 	PGresult *rows = NULL;
-	struct hearth_tx *tx = NULL;
 
 	hearth_problem_clear(&p);
 	memset(&cursor, 0, sizeof(cursor));
@@ -147,24 +152,20 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	params[n++] = limit_text;
 
 	if (r->audit_reads) {
-		struct hearth_audit_entry e = { req->method, req->path, r->name, NULL, 200 };
-		if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-			goto fail;
-		rows = hearth_tx_query(tx, r->stmt_list, n, params, &p);
-		if (!rows || hearth_audit_queue(tx, &e, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-			goto fail;
+		const struct hearth_audited_read how = { .resource = r->name,
+							 .status_of = list_status };
+		rows = hearth_audited_read(req, &how, r->stmt_list, n, params, &p);
 	} else {
 		rows = hearth_db_read_statement(req->db, &req->actor, r->stmt_list, n, params, &p);
-		if (!rows)
-			goto fail;
 	}
+	if (!rows)
+		goto fail;
 	hearth_respond_list(req, rows, limit, scope, r->csv_columns);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(rows);
-	hearth_tx_end(tx);
 }
 
 static void respond_csv_rows(struct hearth_request *req, PGresult *rows, int count,

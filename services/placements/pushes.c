@@ -214,11 +214,11 @@ out:
 
 void pushes_handle_get(struct hearth_request *req)
 {
+	static const struct hearth_audited_read how = { .resource = "placement",
+							.subject_column = 1 };
 	struct hearth_problem p;
-	struct hearth_tx *tx = NULL;
 	const char *ref = hearth_path_param(req, "external_ref");
 	const char *params[1] = { ref };
-	json_t *doc = NULL;
 	PGresult *res = NULL;
 
 	hearth_problem_clear(&p);
@@ -227,17 +227,10 @@ void pushes_handle_get(struct hearth_request *req)
 		hearth_problem_set(&p, 404, "not-found", "No placement has this external_ref.");
 		goto fail;
 	}
-	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-		goto fail;
-	res = hearth_tx_query(tx, "pushes_handle_get", 1, params, &p);
+	res = hearth_audited_read(req, &how, "pushes_handle_get", 1, params, &p);
 	if (!res)
 		goto fail;
-	doc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	struct hearth_audit_entry audit = { req->method, req->path, "placement",
-					    doc ? hearth_json_text(doc, "id") : NULL, doc ? 200 : 404 };
-	if (hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-		goto fail;
-	if (!doc) {
+	if (PQntuples(res) != 1) {
 		hearth_problem_set(&p, 404, "not-found", "No placement has this external_ref.");
 		goto fail;
 	}
@@ -246,9 +239,7 @@ void pushes_handle_get(struct hearth_request *req)
 fail:
 	hearth_respond_problem(req, &p);
 out:
-	hearth_tx_end(tx);
 	PQclear(res);
-	json_decref(doc);
 }
 
 /* ---- batch ------------------------------------------------------------------- */

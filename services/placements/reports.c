@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth/audit.h"
 #include "hearth/json_input.h"
 #include "placements_service.h"
 
@@ -73,19 +72,24 @@ static void respond_report_csv(struct hearth_request *req, const char *rows_text
 	json_decref(rows);
 }
 
-/* One read in a transaction that also records who read the report, whether
- * they were shown it (200) or refused (403). */
+/* A report the caller's organisation may see is one row with a value; a
+ * refused one is NULL. */
+static int report_status(const PGresult *res)
+{
+	return PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? 200 : 403;
+}
+
+/* One audited read that records who read the report, whether they were shown
+ * it (200) or refused (403). */
 static void report_run(struct hearth_request *req, const struct report_run *run)
 {
+	const struct hearth_audited_read how = { .resource = run->resource,
+						 .status_of = report_status };
 	struct hearth_problem p;
-	struct hearth_tx *tx = NULL;
-	PGresult *res = NULL;
-	int allowed;
+	PGresult *res;
 
 	hearth_problem_clear(&p);
-	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-		goto fail;
-	res = hearth_tx_query(tx, run->stmt, run->n_params, run->params, &p);
+	res = hearth_audited_read(req, &how, run->stmt, run->n_params, run->params, &p);
 	if (!res) {
 		/* The definer functions' own gate; the entry points normally answer
 		 * NULL before reaching it. */
@@ -94,12 +98,7 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 					   "This organisation cannot see this report.");
 		goto fail;
 	}
-	allowed = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
-	struct hearth_audit_entry audit = { req->method, req->path, run->resource, NULL,
-					    allowed ? 200 : 403 };
-	if (hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-		goto fail;
-	if (!allowed) {
+	if (report_status(res) != 200) {
 		hearth_problem_set(&p, 403, "forbidden",
 				   "This organisation cannot see this report: provider organisations "
 				   "see no reports, and a consortium sees aggregates only (no spend "
@@ -115,7 +114,6 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(res);
-	hearth_tx_end(tx);
 }
 
 static const char *csv_flag(const struct hearth_request *req)
