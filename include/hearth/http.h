@@ -120,6 +120,10 @@ void hearth_respond_csv(struct hearth_request *req, int status, const char *csv,
 void hearth_respond_csv_rows(struct hearth_request *req, const json_t *rows,
 			     const char *const *columns, size_t n_columns, size_t max_bytes,
 			     const char *too_large_detail);
+/* The same for SQL rows: `res` from column `first_column` on, the header row
+ * its column names (hearth_csv_render_result). Consumes nothing. */
+void hearth_respond_csv_result(struct hearth_request *req, const PGresult *res, int first_column,
+			       size_t max_bytes, const char *too_large_detail);
 /* Answer with application/problem+json rendered from `p` (Retry-After,
  * WWW-Authenticate and Allow set as the status requires). */
 void hearth_respond_problem(struct hearth_request *req, const struct hearth_problem *p);

@@ -92,6 +92,19 @@ void hearth_respond_csv_rows(struct hearth_request *req, const json_t *rows,
 	free(csv);
 }
 
+void hearth_respond_csv_result(struct hearth_request *req, const PGresult *res, int first_column,
+			       size_t max_bytes, const char *too_large_detail)
+{
+	size_t len = 0;
+	char *csv = hearth_csv_render_result(res, first_column, max_bytes, &len);
+
+	if (csv)
+		hearth_respond_csv(req, 200, csv, len);
+	else
+		hearth_respond_error(req, 503, "unavailable", "%s", too_large_detail);
+	free(csv);
+}
+
 void hearth_respond_problem(struct hearth_request *req, const struct hearth_problem *p)
 {
 	int status = p->status ? p->status : 500;

@@ -7,7 +7,9 @@
  *
  * CSV: sufficiency and stability have several tables; each CSV row is one
  * line of one table, named in the `table` column, with the columns of every
- * table (empty where a table has none). Spend has one table: its items.
+ * table (empty where a table has none). Spend has one table: its items. The
+ * lines and their columns come from SQL as rows (reports_repo.c), written out
+ * here by the library's CSV writer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,36 +19,12 @@
 #include "placements_service.h"
 
 #define REPORT_CSV_MAX (64u << 20)
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const sufficiency_csv[] = {
-	"table", "as_at", "placement_type", "provision", "gender", "legal_status", "age_band",
-	"total", "internal", "external", "internal_pct", "external_pct", "local", "local_pct",
-	"count", "pct",
-};
-static const char *const spend_type_csv[] = {
-	"from", "to", "placement_type", "placements", "days", "spend_pence", "uncosted_placements",
-};
-static const char *const spend_provider_csv[] = {
-	"from", "to", "provider_id", "provider_name", "placements", "days", "spend_pence",
-	"uncosted_placements",
-};
-static const char *const spend_child_csv[] = {
-	"from", "to", "child_id", "local_ref", "placements", "days", "spend_pence",
-	"uncosted_placements",
-};
-static const char *const stability_csv[] = {
-	"table", "as_at", "org_id", "org_name", "children", "child_id", "local_ref", "placements",
-	"start_dates", "end_reasons",
-};
 
 struct report_run {
 	const char *resource;         /* audit resource: "report.sufficiency" */
-	const char *stmt;
+	const char *stmt_json, *stmt_csv;
 	int n_params;
-	const char *params[4];
-	const char *const *columns;   /* CSV */
-	size_t n_columns;
+	const char *params[3];
 };
 
 /* A required YYYY-MM-DD parameter; NULL with a field error when absent or bad. */
@@ -62,21 +40,11 @@ static const char *date_param(const struct hearth_request *req, const char *name
 	return v;
 }
 
-static void respond_report_csv(struct hearth_request *req, const char *rows_text,
-			       const struct report_run *run)
-{
-	json_t *rows = json_loads(rows_text, 0, NULL);
-
-	hearth_respond_csv_rows(req, rows, run->columns, run->n_columns, REPORT_CSV_MAX,
-				"The report is too large for CSV.");
-	json_decref(rows);
-}
-
-/* A report the caller's organisation may see is one row with a value; a
- * refused one is NULL. */
+/* A report the caller's organisation may not see is one row whose `shown`
+ * is false (reports_repo.c). */
 static int report_status(const PGresult *res)
 {
-	return PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? 200 : 403;
+	return PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), "f") == 0 ? 403 : 200;
 }
 
 /* One audited read that records who read the report, whether they were shown
@@ -89,7 +57,8 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 	PGresult *res;
 
 	hearth_problem_clear(&p);
-	res = hearth_audited_read(req, &how, run->stmt, run->n_params, run->params, &p);
+	res = hearth_audited_read(req, &how, req->wants_csv ? run->stmt_csv : run->stmt_json,
+				  run->n_params, run->params, &p);
 	if (!res) {
 		/* The definer functions' own gate; the entry points normally answer
 		 * NULL before reaching it. */
@@ -106,19 +75,15 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 		goto fail;
 	}
 	if (req->wants_csv)
-		respond_report_csv(req, PQgetvalue(res, 0, 0), run);
+		hearth_respond_csv_result(req, res, 1, REPORT_CSV_MAX,
+					  "The report is too large for CSV.");
 	else
-		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 0));
+		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 1));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(res);
-}
-
-static const char *csv_flag(const struct hearth_request *req)
-{
-	return req->wants_csv ? "true" : "false";
 }
 
 void reports_handle_sufficiency(struct hearth_request *req)
@@ -134,9 +99,8 @@ void reports_handle_sufficiency(struct hearth_request *req)
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	struct report_run run = { "report.sufficiency", "reports_sufficiency", 2,
-				  { as_at, csv_flag(req) }, sufficiency_csv,
-				  COUNT(sufficiency_csv) };
+	struct report_run run = { "report.sufficiency", "reports_sufficiency",
+				  "reports_sufficiency_csv", 1, { as_at } };
 	report_run(req, &run);
 }
 
@@ -166,26 +130,22 @@ void reports_handle_spend(struct hearth_request *req)
 	static const char *const allowed[] = { "from", "to", "group_by", NULL };
 	struct hearth_problem p;
 	const char *from, *to, *group_by;
-	struct report_run run = { "report.spend", "reports_spend", 4, { NULL }, NULL, 0 };
+	struct report_run run = { "report.spend", "reports_spend", NULL, 3, { NULL } };
 
 	hearth_problem_clear(&p);
 	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
 	from = date_param(req, "from", &p);
 	to = date_param(req, "to", &p);
 	group_by = hearth_query_param(req, "group_by");
-	if (group_by && strcmp(group_by, "placement_type") == 0) {
-		run.columns = spend_type_csv;
-		run.n_columns = COUNT(spend_type_csv);
-	} else if (group_by && strcmp(group_by, "provider") == 0) {
-		run.columns = spend_provider_csv;
-		run.n_columns = COUNT(spend_provider_csv);
-	} else if (group_by && strcmp(group_by, "child") == 0) {
-		run.columns = spend_child_csv;
-		run.n_columns = COUNT(spend_child_csv);
-	} else {
+	if (group_by && strcmp(group_by, "placement_type") == 0)
+		run.stmt_csv = "reports_spend_csv_placement_type";
+	else if (group_by && strcmp(group_by, "provider") == 0)
+		run.stmt_csv = "reports_spend_csv_provider";
+	else if (group_by && strcmp(group_by, "child") == 0)
+		run.stmt_csv = "reports_spend_csv_child";
+	else
 		hearth_problem_field(&p, "group_by",
 				     "is required: one of placement_type, provider, child");
-	}
 	if (from && to)
 		spend_period_ok(from, to, &p);
 	if (p.status) {
@@ -195,7 +155,6 @@ void reports_handle_spend(struct hearth_request *req)
 	run.params[0] = from;
 	run.params[1] = to;
 	run.params[2] = group_by;
-	run.params[3] = csv_flag(req);
 	report_run(req, &run);
 }
 
@@ -212,7 +171,7 @@ void reports_handle_stability(struct hearth_request *req)
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	struct report_run run = { "report.stability", "reports_stability", 2,
-				  { as_at, csv_flag(req) }, stability_csv, COUNT(stability_csv) };
+	struct report_run run = { "report.stability", "reports_stability",
+				  "reports_stability_csv", 1, { as_at } };
 	report_run(req, &run);
 }
