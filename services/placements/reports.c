@@ -86,7 +86,9 @@ out:
 	PQclear(res);
 }
 
-void reports_handle_sufficiency(struct hearth_request *req)
+/* Sufficiency and stability: one required as_at, nothing else. */
+static void report_as_at(struct hearth_request *req, const char *resource, const char *stmt_json,
+			 const char *stmt_csv)
 {
 	static const char *const allowed[] = { "as_at", NULL };
 	struct hearth_problem p;
@@ -99,9 +101,13 @@ void reports_handle_sufficiency(struct hearth_request *req)
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	struct report_run run = { "report.sufficiency", "reports_sufficiency",
-				  "reports_sufficiency_csv", 1, { as_at } };
+	struct report_run run = { resource, stmt_json, stmt_csv, 1, { as_at } };
 	report_run(req, &run);
+}
+
+void reports_handle_sufficiency(struct hearth_request *req)
+{
+	report_as_at(req, "report.sufficiency", "reports_sufficiency", "reports_sufficiency_csv");
 }
 
 /* The period may span at most three years: `to` no later than the same day
@@ -160,18 +166,5 @@ void reports_handle_spend(struct hearth_request *req)
 
 void reports_handle_stability(struct hearth_request *req)
 {
-	static const char *const allowed[] = { "as_at", NULL };
-	struct hearth_problem p;
-	const char *as_at;
-
-	hearth_problem_clear(&p);
-	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
-	as_at = date_param(req, "as_at", &p);
-	if (p.status) {
-		hearth_respond_problem(req, &p);
-		return;
-	}
-	struct report_run run = { "report.stability", "reports_stability",
-				  "reports_stability_csv", 1, { as_at } };
-	report_run(req, &run);
+	report_as_at(req, "report.stability", "reports_stability", "reports_stability_csv");
 }
