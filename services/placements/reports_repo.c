@@ -40,8 +40,9 @@ const struct hearth_stmt_def reports_stmts[] = {
 		     "  jsonb_build_object('as_at', s.d -> 'as_at'))",
 		     "\"table\" text, \"as_at\" text, \"placement_type\" text, \"provision\" text, "
 		     "\"gender\" text, \"legal_status\" text, \"age_band\" text, \"total\" text, "
-		     "\"internal\" text, \"external\" text, \"internal_pct\" text, \"external_pct\" "
-		     "text, \"local\" text, \"local_pct\" text, \"count\" text, \"pct\" text"), 1 },
+		     "\"internal\" text, \"external\" text, \"internal_pct\" text, "
+		     "\"external_pct\" text, \"local\" text, \"local_pct\" text, \"count\" text, "
+		     "\"pct\" text"), 1 },
 	/* ($1 from, $2 to, $3 group_by); one CSV statement for each group_by */
 	{ "reports_spend", "SELECT d IS NOT NULL, d FROM " SPEND " AS d", 3 },
 	{ "reports_spend_csv_placement_type",
@@ -63,7 +64,7 @@ const struct hearth_stmt_def reports_stmts[] = {
 	{ "reports_stability_csv",
 	  REPORT_CSV(STABILITY, "placements.stability_csv_rows(s.d)",
 		     "\"table\" text, \"as_at\" text, \"org_id\" text, \"org_name\" text, "
-		     "\"children\" text, \"child_id\" text, \"local_ref\" text, \"placements\" "
-		     "text, \"start_dates\" text, \"end_reasons\" text"), 1 },
+		     "\"children\" text, \"child_id\" text, \"local_ref\" text, "
+		     "\"placements\" text, \"start_dates\" text, \"end_reasons\" text"), 1 },
 	{ NULL, NULL, 0 },
 };
