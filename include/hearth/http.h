@@ -96,6 +96,14 @@ const char *hearth_path_param(const struct hearth_request *req, const char *name
 const char *hearth_query_param(const struct hearth_request *req, const char *name);
 const char *hearth_header(const struct hearth_request *req, const char *name);
 
+/* Refuse query parameters whose names are not in `known` (NULL-terminated; NULL
+ * knows none): a typo in a filter must not silently widen the answer. Records
+ * the field error `detail` ("is not a filter of this list") on p for each
+ * unknown name and returns -1; 0 when all are known. A repeated name never
+ * reaches a handler: the runtime refuses it before (400 "query"). */
+int hearth_query_names_check(const struct hearth_request *req, const char *const *known,
+			     const char *detail, struct hearth_problem *p);
+
 /* Answer with JSON (stolen), status and extra headers set before. */
 void hearth_respond_json(struct hearth_request *req, int status, json_t *body);
 /* Answer with pre-serialised JSON text (copied). */
@@ -105,6 +113,17 @@ void hearth_respond_body(struct hearth_request *req, int status, const char *con
 			 const char *body, size_t len);
 /* Answer with text/csv (copied). */
 void hearth_respond_csv(struct hearth_request *req, int status, const char *csv, size_t len);
+/* Answer 200 with `rows` (a JSON array of objects) as text/csv in `columns`
+ * (dotted paths, the rules of hearth/csv.h). When the CSV would pass
+ * `max_bytes` or memory runs out, 503 with `too_large_detail` instead
+ * ("The ranking is too large for CSV."). Consumes nothing. */
+void hearth_respond_csv_rows(struct hearth_request *req, const json_t *rows,
+			     const char *const *columns, size_t n_columns, size_t max_bytes,
+			     const char *too_large_detail);
+/* The same for SQL rows: `res` from column `first_column` on, the header row
+ * its column names (hearth_csv_render_result). Consumes nothing. */
+void hearth_respond_csv_result(struct hearth_request *req, const PGresult *res, int first_column,
+			       size_t max_bytes, const char *too_large_detail);
 /* Answer with application/problem+json rendered from `p` (Retry-After,
  * WWW-Authenticate and Allow set as the status requires). */
 void hearth_respond_problem(struct hearth_request *req, const struct hearth_problem *p);

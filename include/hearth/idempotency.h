@@ -32,6 +32,11 @@ void hearth_idem_replay_release(struct hearth_idem_replay *r);
 /* Validate the key text: 1-255 printable ASCII characters. 1 = valid. */
 int hearth_idem_key_valid(const char *key);
 
+/* The Idempotency-Key check of a POST: 0 when `key` is NULL (no header) or
+ * valid; -1 with the field error on "Idempotency-Key" recorded on p when not,
+ * so it joins the body's field errors in one 400. */
+int hearth_idem_key_check(const char *key, struct hearth_problem *p);
+
 HEARTH_MUST_CHECK
 enum hearth_idem_outcome hearth_idem_claim(struct hearth_tx *tx, const char *key,
 					   const char *method, const char *path,

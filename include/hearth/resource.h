@@ -115,14 +115,40 @@ void hearth_list_scope(const struct hearth_request *req, const struct hearth_fil
 		       char *out, size_t len);
 
 /* The Idempotency-Key step of a POST, for custom handlers as for the generic
- * create. `key` is the header (NULL: nothing to do, returns 0). Returns 0 when
- * the key is new and claimed on `tx` (store the answer with hearth_idem_store
- * before committing), 1 when the first answer was replayed to the client (end
- * the tx and return), -1 with the problem filled (malformed key: 400 naming
+ * create: the one place a key is claimed and a first answer replayed. `key` is
+ * the header (NULL: nothing to do, returns 0; check it with
+ * hearth_idem_key_check before any work, so its error joins the body's).
+ * Returns 0 when the key is new and claimed on `tx` (store the answer with
+ * hearth_idem_store before committing), 1 when the first answer was replayed
+ * to the client (its status, Location if it had one, an ETag from the stored
+ * body's "version" if it has one, Idempotent-Replayed: true; end the tx and
+ * return), -1 with the problem filled (malformed key: 400 naming
  * Idempotency-Key; same key with another request: 422; database problems). */
 HEARTH_MUST_CHECK
 int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx, const char *key,
 				struct hearth_problem *p);
+
+/* How an audited read records itself. */
+struct hearth_audited_read {
+	const char *resource;   /* audit resource: "placement", "report.spend" */
+	const char *subject;    /* audit subject (the id read), or NULL */
+	int subject_column;     /* subject NULL: the result column (row 0) naming the
+				 * subject, when only the row knows it; 0 for none */
+	/* The status the audit row records, from the result; NULL: 200 for one
+	 * row whose first column is not NULL, 404 otherwise. */
+	int (*status_of)(const PGresult *res);
+};
+
+/* Run one prepared statement in a read-write transaction of its own that also
+ * queues the read's audit row (`how`) and commits: a read of audited records
+ * is recorded whatever it found, or not done at all. Returns the result
+ * (owned by the caller: PQclear) or NULL with p filled (the database's
+ * problem; p->sqlstate says which). The caller answers. A literal `stmt`
+ * goes through HEARTH_STMT_USE so the start-up check sees it. */
+HEARTH_MUST_CHECK
+PGresult *hearth_audited_read(struct hearth_request *req, const struct hearth_audited_read *how,
+			      const char *stmt, int n_params, const char *const *params,
+			      struct hearth_problem *p);
 
 /* Answer one document row (doc jsonb text) with ETag from its "version". */
 void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text);

@@ -1,5 +1,5 @@
 /*
- * csv.c - RFC 4180 CSV from JSON rows (see csv.h).
+ * csv.c - RFC 4180 CSV from JSON rows or SQL rows (see csv.h).
  *
  * Each cell is rendered to text first, then guarded against spreadsheet formulas
  * and quoted as needed. All output goes through one capped hearth_buf, so a
@@ -180,5 +180,53 @@ char *hearth_csv_render(const json_t *rows, const char *const *columns, size_t n
 out:
 	hearth_buf_release(&out);
 	hearth_buf_release(&cell);
+	return result;
+}
+
+/* PostgreSQL's built-in numeric types (pg_type.oid, fixed since 7.x). */
+static int is_numeric_type(Oid type)
+{
+	switch (type) {
+	case 20:   /* int8 */
+	case 21:   /* int2 */
+	case 23:   /* int4 */
+	case 700:  /* float4 */
+	case 701:  /* float8 */
+	case 1700: /* numeric */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+char *hearth_csv_render_result(const PGresult *res, int first_column, size_t max_bytes,
+			       size_t *len)
+{
+	struct hearth_buf out = HEARTH_BUF_INIT(max_bytes);
+	char *result = NULL;
+	int n_fields = res ? PQnfields(res) : 0;
+
+	if (!res || first_column < 0 || first_column > n_fields)
+		goto out;
+	for (int c = first_column; c < n_fields; c++) {
+		const char *name = PQfname(res, c);
+		if ((c > first_column && hearth_buf_add(&out, ",", 1) != 0) ||
+		    add_field(&out, name, strlen(name), 0) != 0)
+			goto out;
+	}
+	if (hearth_buf_add(&out, "\r\n", 2) != 0)
+		goto out;
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (int c = first_column; c < n_fields; c++)
+			if ((c > first_column && hearth_buf_add(&out, ",", 1) != 0) ||
+			    add_field(&out, PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c),
+				      is_numeric_type(PQftype(res, c))) != 0)
+				goto out;
+		if (hearth_buf_add(&out, "\r\n", 2) != 0)
+			goto out;
+	}
+	result = hearth_buf_take(&out, len);
+out:
+	hearth_buf_release(&out);
 	return result;
 }

@@ -53,6 +53,14 @@ int hearth_idem_key_valid(const char *key)
 	return n >= 1;
 }
 
+int hearth_idem_key_check(const char *key, struct hearth_problem *p)
+{
+	if (!key || hearth_idem_key_valid(key))
+		return 0;
+	hearth_problem_field(p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	return -1;
+}
+
 /* SHA-256 over method, path and body, NUL-separated so that no two different
  * requests concatenate to the same bytes. 0, or -1 if OpenSSL fails. */
 static int request_hash(const char *method, const char *path, const void *body, size_t body_len,

@@ -102,10 +102,8 @@ int hearth_resource_idempotency(struct hearth_request *req, struct hearth_tx *tx
 
 	if (!key)
 		return 0;
-	if (!hearth_idem_key_valid(key)) {
-		hearth_problem_field(p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	if (hearth_idem_key_check(key, p) != 0)
 		return -1;
-	}
 	switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len, &replay, p)) {
 	case HEARTH_IDEM_NEW:
 		rc = 0;
@@ -137,8 +135,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 	int n, claimed;
 
 	hearth_problem_clear(&p);
-	if (key && !hearth_idem_key_valid(key))
-		hearth_problem_field(&p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	hearth_idem_key_check(key, &p);
 	if (p.status || hearth_json_validate(req->json, r->fields, HEARTH_VALIDATE_CREATE, &p) != 0 ||
 	    (r->check && r->check(req->json, req, &p) != 0))
 		goto fail;
@@ -187,7 +184,6 @@ out:
 void hearth_resource_get(struct hearth_request *req, const struct hearth_resource *r)
 {
 	struct hearth_problem p;
-	struct hearth_tx *tx = NULL;
 	const char *params[MAX_SQL_PARAMS];
 	const char *id = hearth_uuid_param(req, r->id_param ? r->id_param : "id");
 	PGresult *res = NULL;
@@ -199,18 +195,13 @@ void hearth_resource_get(struct hearth_request *req, const struct hearth_resourc
 	const char *first[1] = { id };
 	n = sql_params(req, r, params, first, 1);
 	if (r->audit_reads) {
-		if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-			goto fail;
-		res = hearth_tx_query_named(tx, r->stmt_get, n, params, &p);
-		struct hearth_audit_entry audit = { req->method, req->path, r->name, id,
-						    res && PQntuples(res) == 1 ? 200 : 404 };
-		if (!res || hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-			goto fail;
+		const struct hearth_audited_read how = { .resource = r->name, .subject = id };
+		res = hearth_audited_read(req, &how, r->stmt_get, n, params, &p);
 	} else {
 		res = hearth_db_read_statement_named(req->db, &req->actor, r->stmt_get, n, params, &p);
-		if (!res)
-			goto fail;
 	}
+	if (!res)
+		goto fail;
 	if (PQntuples(res) != 1) {
 		hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);
 		goto fail;
@@ -221,7 +212,6 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(res);
-	hearth_tx_end(tx);
 }
 
 /* The writable part of a stored document: only keys of `fields`, nulls left

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth/audit.h"
 #include "hearth/buf.h"
-#include "hearth/csv.h"
 #include "hearth/cursor.h"
 #include "hearth/resource.h"
 
@@ -87,24 +85,16 @@ static const char *filter_expectation(const struct hearth_filter *f)
 	return "must be at most 200 characters";
 }
 
-/* Reject query parameters the list does not know: a typo in a filter must not
- * silently return everything. */
+/* Only limit, cursor and the list's filters are parameters of a list. */
 static int check_query_names(const struct hearth_request *req, const struct hearth_filter *filters,
 			     struct hearth_problem *p)
 {
-	int rc = 0;
+	const char *known[LIST_MAX_PARAMS + 3] = { "limit", "cursor" };
+	size_t n = 2;
 
-	for (size_t i = 0; i < req->n_query; i++) {
-		const char *name = req->query[i].name;
-		int known = !strcmp(name, "limit") || !strcmp(name, "cursor");
-		for (const struct hearth_filter *f = filters; !known && f && f->name; f++)
-			known = strcmp(f->name, name) == 0;
-		if (!known) {
-			hearth_problem_field(p, name, "is not a filter of this list");
-			rc = -1;
-		}
-	}
-	return rc;
+	for (const struct hearth_filter *f = filters; f && f->name && n < LIST_MAX_PARAMS + 2; f++)
+		known[n++] = f->name;
+	return hearth_query_names_check(req, known, "is not a filter of this list", p);
 }
 
 static void append_enum_list(const struct hearth_filter *f, char *msg, size_t len)
@@ -116,6 +106,13 @@ static void append_enum_list(const struct hearth_filter *f, char *msg, size_t le
 	}
 }
 
+/* A list is answered 200 whatever it holds. */
+static int list_status(const PGresult *res)
+{
+	(void)res;
+	return 200;
+}
+
 void hearth_resource_list(struct hearth_request *req, const struct hearth_resource *r)
 {
 	struct hearth_problem p;
@@ -125,7 +122,6 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	int n = 0, limit;
 	const char *cursor_text = hearth_query_param(req, "cursor");
 	PGresult *rows = NULL;
-	struct hearth_tx *tx = NULL;
 
 	hearth_problem_clear(&p);
 	memset(&cursor, 0, sizeof(cursor));
@@ -156,47 +152,35 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	params[n++] = limit_text;
 
 	if (r->audit_reads) {
-		struct hearth_audit_entry e = { req->method, req->path, r->name, NULL, 200 };
-		if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-			goto fail;
-		rows = hearth_tx_query_named(tx, r->stmt_list, n, params, &p);
-		if (!rows || hearth_audit_queue(tx, &e, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-			goto fail;
+		const struct hearth_audited_read how = { .resource = r->name,
+							 .status_of = list_status };
+		rows = hearth_audited_read(req, &how, r->stmt_list, n, params, &p);
 	} else {
 		rows = hearth_db_read_statement_named(req->db, &req->actor, r->stmt_list, n, params, &p);
-		if (!rows)
-			goto fail;
 	}
+	if (!rows)
+		goto fail;
 	hearth_respond_list(req, rows, limit, scope, r->csv_columns);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(rows);
-	hearth_tx_end(tx);
 }
 
 static void respond_csv_rows(struct hearth_request *req, PGresult *rows, int count,
 			     const char *const *columns)
 {
 	json_t *items = json_array();
-	size_t n_columns = 0, len = 0;
-	char *csv;
+	size_t n_columns = 0;
 
 	while (columns && columns[n_columns])
 		n_columns++;
 	for (int i = 0; items && i < count; i++)
 		json_array_append_new(items, json_loads(PQgetvalue(rows, i, 0), 0, NULL));
-	csv = items ? hearth_csv_render(items, (const char *const *)columns, n_columns,
-					LIST_BODY_MAX, &len)
-		    : NULL;
+	hearth_respond_csv_rows(req, items, columns, n_columns, LIST_BODY_MAX,
+				"The list is too large for one CSV page.");
 	json_decref(items);
-	if (!csv) {
-		hearth_respond_error(req, 503, "unavailable", "The list is too large for one CSV page.");
-		return;
-	}
-	hearth_respond_csv(req, 200, csv, len);
-	free(csv);
 }
 
 void hearth_respond_list(struct hearth_request *req, PGresult *rows, int limit,

@@ -5,8 +5,10 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hearth/csv.h"
 #include "hearth/etag.h"
 #include "hearth/log.h"
 #include "runtime_internal.h"
@@ -76,6 +78,33 @@ void hearth_respond_csv(struct hearth_request *req, int status, const char *csv,
 	hearth_respond_body(req, status, "text/csv; charset=utf-8", csv, len);
 }
 
+void hearth_respond_csv_rows(struct hearth_request *req, const json_t *rows,
+			     const char *const *columns, size_t n_columns, size_t max_bytes,
+			     const char *too_large_detail)
+{
+	size_t len = 0;
+	char *csv = hearth_csv_render(rows, columns, n_columns, max_bytes, &len);
+
+	if (csv)
+		hearth_respond_csv(req, 200, csv, len);
+	else
+		hearth_respond_error(req, 503, "unavailable", "%s", too_large_detail);
+	free(csv);
+}
+
+void hearth_respond_csv_result(struct hearth_request *req, const PGresult *res, int first_column,
+			       size_t max_bytes, const char *too_large_detail)
+{
+	size_t len = 0;
+	char *csv = hearth_csv_render_result(res, first_column, max_bytes, &len);
+
+	if (csv)
+		hearth_respond_csv(req, 200, csv, len);
+	else
+		hearth_respond_error(req, 503, "unavailable", "%s", too_large_detail);
+	free(csv);
+}
+
 void hearth_respond_problem(struct hearth_request *req, const struct hearth_problem *p)
 {
 	int status = p->status ? p->status : 500;
@@ -134,6 +163,25 @@ const char *hearth_query_param(const struct hearth_request *req, const char *nam
 		if (strcmp(req->query[i].name, name) == 0)
 			return req->query[i].value;
 	return NULL;
+}
+
+int hearth_query_names_check(const struct hearth_request *req, const char *const *known,
+			     const char *detail, struct hearth_problem *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < req->n_query; i++) {
+		const char *name = req->query[i].name;
+		int is_known = 0;
+
+		for (const char *const *k = known; k && *k && !is_known; k++)
+			is_known = strcmp(*k, name) == 0;
+		if (!is_known) {
+			hearth_problem_field(p, name, "%s", detail);
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 const char *hearth_header(const struct hearth_request *req, const char *name)

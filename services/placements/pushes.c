@@ -214,11 +214,11 @@ out:
 
 void pushes_handle_get(struct hearth_request *req)
 {
+	static const struct hearth_audited_read how = { .resource = "placement",
+							.subject_column = 1 };
 	struct hearth_problem p;
-	struct hearth_tx *tx = NULL;
 	const char *ref = hearth_path_param(req, "external_ref");
 	const char *params[1] = { ref };
-	json_t *doc = NULL;
 	PGresult *res = NULL;
 
 	hearth_problem_clear(&p);
@@ -227,17 +227,10 @@ void pushes_handle_get(struct hearth_request *req)
 		hearth_problem_set(&p, 404, "not-found", "No placement has this external_ref.");
 		goto fail;
 	}
-	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-		goto fail;
-	res = hearth_tx_query(tx, "push_get", 1, params, &p);
+	res = hearth_audited_read(req, &how, HEARTH_STMT_USE("push_get", 1), 1, params, &p);
 	if (!res)
 		goto fail;
-	doc = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	struct hearth_audit_entry audit = { req->method, req->path, "placement",
-					    doc ? hearth_json_text(doc, "id") : NULL, doc ? 200 : 404 };
-	if (hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-		goto fail;
-	if (!doc) {
+	if (PQntuples(res) != 1) {
 		hearth_problem_set(&p, 404, "not-found", "No placement has this external_ref.");
 		goto fail;
 	}
@@ -246,9 +239,7 @@ void pushes_handle_get(struct hearth_request *req)
 fail:
 	hearth_respond_problem(req, &p);
 out:
-	hearth_tx_end(tx);
 	PQclear(res);
-	json_decref(doc);
 }
 
 /* ---- batch ------------------------------------------------------------------- */
@@ -489,16 +480,15 @@ static const json_t *batch_items(const json_t *body, struct hearth_problem *p)
 void pushes_handle_batch(struct hearth_request *req)
 {
 	struct hearth_problem p;
-	struct hearth_idem_replay replay = { 0, NULL, NULL };
 	struct hearth_tx *tx = NULL;
 	struct pushes_handle_batch b = { NULL, 0, NULL };
 	const char *key = hearth_header(req, "Idempotency-Key");
 	const json_t *items;
 	char *text = NULL;
+	int claimed;
 
 	hearth_problem_clear(&p);
-	if (key && !hearth_idem_key_valid(key))
-		hearth_problem_field(&p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	hearth_idem_key_check(key, &p);
 	items = batch_items(req->json, &p);
 	if (!items)
 		goto fail;
@@ -514,20 +504,11 @@ void pushes_handle_batch(struct hearth_request *req)
 	refresh_statistics(req);
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
-	if (key) {
-		switch (hearth_idem_claim(tx, key, req->method, req->path, req->body, req->body_len,
-					  &replay, &p)) {
-		case HEARTH_IDEM_NEW:
-			break;
-		case HEARTH_IDEM_REPLAY:
-			hearth_set_header(req, "Idempotent-Replayed", "true");
-			hearth_respond_json_text(req, replay.status, replay.body);
-			goto out;
-		case HEARTH_IDEM_MISMATCH:
-		case HEARTH_IDEM_ERROR:
-			goto fail;
-		}
-	}
+	claimed = hearth_resource_idempotency(req, tx, key, &p);
+	if (claimed == 1)
+		goto out;
+	if (claimed < 0)
+		goto fail;
 	for (size_t from = 0; from < b.n; from += PUSH_CHUNK)
 		if (store_chunk(req, tx, &b, items, from, b.n - from < PUSH_CHUNK ? b.n : from + PUSH_CHUNK,
 				&p) != 0)
@@ -549,7 +530,6 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	hearth_tx_end(tx);
-	hearth_idem_replay_release(&replay);
 	for (size_t i = 0; i < b.n; i++)
 		free(b.items[i].problem);
 	free(b.items);

@@ -15,8 +15,9 @@ const struct hearth_stmt_def push_stmts[] = {
 	  "FROM upsert_placements($1::jsonb, $2::uuid, $3::uuid, $4, $5)", 5 },
 	/* Its own transaction, before the push's (migration 005). */
 	{ "push_refresh_statistics", "SELECT refresh_push_statistics()", 0 },
+	/* (doc, id): the id for the read's audit row. */
 	{ "push_get",
-	  "SELECT placement_doc(p) FROM placements p "
+	  "SELECT placement_doc(p), p.id FROM placements p "
 	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1", 1 },
 	/* The version If-Match is checked against, locked until the push commits. */
 	{ "push_lock",

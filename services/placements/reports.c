@@ -7,77 +7,26 @@
  *
  * CSV: sufficiency and stability have several tables; each CSV row is one
  * line of one table, named in the `table` column, with the columns of every
- * table (empty where a table has none). Spend has one table: its items.
+ * table (empty where a table has none). Spend has one table: its items. The
+ * lines and their columns come from SQL as rows (reports_repo.c), written out
+ * here by the library's CSV writer.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth/audit.h"
-#include "hearth/csv.h"
 #include "hearth/json_input.h"
 #include "hearth/util.h"
 #include "placements_service.h"
 
 #define REPORT_CSV_MAX (64u << 20)
 
-static const char *const sufficiency_csv[] = {
-	"table", "as_at", "placement_type", "provision", "gender", "legal_status", "age_band",
-	"total", "internal", "external", "internal_pct", "external_pct", "local", "local_pct",
-	"count", "pct",
-};
-static const char *const spend_type_csv[] = {
-	"from", "to", "placement_type", "placements", "days", "spend_pence", "uncosted_placements",
-};
-static const char *const spend_provider_csv[] = {
-	"from", "to", "provider_id", "provider_name", "placements", "days", "spend_pence",
-	"uncosted_placements",
-};
-static const char *const spend_child_csv[] = {
-	"from", "to", "child_id", "local_ref", "placements", "days", "spend_pence",
-	"uncosted_placements",
-};
-static const char *const stability_csv[] = {
-	"table", "as_at", "org_id", "org_name", "children", "child_id", "local_ref", "placements",
-	"start_dates", "end_reasons",
-};
-
 struct report_run {
 	const char *resource;         /* audit resource: "report.sufficiency" */
-	const char *stmt;
+	const char *stmt_json, *stmt_csv;
 	int n_params;
-	const char *params[4];
-	const char *const *columns;   /* CSV */
-	size_t n_columns;
+	const char *params[3];
 };
-
-/* Every query parameter must be one of `allowed` (NULL-terminated) and appear
- * once. Records a field error for each that is not. */
-static int check_params(const struct hearth_request *req, const char *const *allowed,
-			struct hearth_problem *p)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < req->n_query; i++) {
-		const char *name = req->query[i].name;
-		int known = 0;
-
-		for (size_t a = 0; allowed[a]; a++)
-			known |= strcmp(name, allowed[a]) == 0;
-		if (!known) {
-			hearth_problem_field(p, name, "is not a parameter of this report");
-			rc = -1;
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(req->query[j].name, name) == 0) {
-				hearth_problem_field(p, name, "is given more than once");
-				rc = -1;
-				break;
-			}
-	}
-	return rc;
-}
 
 /* A required YYYY-MM-DD parameter; NULL with a field error when absent or bad. */
 static const char *date_param(const struct hearth_request *req, const char *name,
@@ -92,36 +41,25 @@ static const char *date_param(const struct hearth_request *req, const char *name
 	return v;
 }
 
-static void respond_report_csv(struct hearth_request *req, const char *rows_text,
-			       const struct report_run *run)
+/* A report the caller's organisation may not see is one row whose `shown`
+ * is false (reports_repo.c). */
+static int report_status(const PGresult *res)
 {
-	json_t *rows = json_loads(rows_text, 0, NULL);
-	size_t len = 0;
-	char *csv = rows ? hearth_csv_render(rows, run->columns, run->n_columns, REPORT_CSV_MAX,
-					     &len)
-			 : NULL;
-
-	if (csv)
-		hearth_respond_csv(req, 200, csv, len);
-	else
-		hearth_respond_error(req, 503, "unavailable", "The report is too large for CSV.");
-	free(csv);
-	json_decref(rows);
+	return PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), "f") == 0 ? 403 : 200;
 }
 
-/* One read in a transaction that also records who read the report, whether
- * they were shown it (200) or refused (403). */
+/* One audited read that records who read the report, whether they were shown
+ * it (200) or refused (403). */
 static void report_run(struct hearth_request *req, const struct report_run *run)
 {
+	const struct hearth_audited_read how = { .resource = run->resource,
+						 .status_of = report_status };
 	struct hearth_problem p;
-	struct hearth_tx *tx = NULL;
-	PGresult *res = NULL;
-	int allowed;
+	PGresult *res;
 
 	hearth_problem_clear(&p);
-	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
-		goto fail;
-	res = hearth_tx_query_named(tx, run->stmt, run->n_params, run->params, &p);
+	res = hearth_audited_read(req, &how, req->wants_csv ? run->stmt_csv : run->stmt_json,
+				  run->n_params, run->params, &p);
 	if (!res) {
 		/* The definer functions' own gate; the entry points normally answer
 		 * NULL before reaching it. */
@@ -130,12 +68,7 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 					   "This organisation cannot see this report.");
 		goto fail;
 	}
-	allowed = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
-	struct hearth_audit_entry audit = { req->method, req->path, run->resource, NULL,
-					    allowed ? 200 : 403 };
-	if (hearth_audit_queue(tx, &audit, &p) != 0 || hearth_tx_commit(tx, &p) != 0)
-		goto fail;
-	if (!allowed) {
+	if (report_status(res) != 200) {
 		hearth_problem_set(&p, 403, "forbidden",
 				   "This organisation cannot see this report: provider organisations "
 				   "see no reports, and a consortium sees aggregates only (no spend "
@@ -143,40 +76,40 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 		goto fail;
 	}
 	if (req->wants_csv)
-		respond_report_csv(req, PQgetvalue(res, 0, 0), run);
+		hearth_respond_csv_result(req, res, 1, REPORT_CSV_MAX,
+					  "The report is too large for CSV.");
 	else
-		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 0));
+		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 1));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
 out:
 	PQclear(res);
-	hearth_tx_end(tx);
 }
 
-static const char *csv_flag(const struct hearth_request *req)
-{
-	return req->wants_csv ? "true" : "false";
-}
-
-void reports_handle_sufficiency(struct hearth_request *req)
+/* Sufficiency and stability: one required as_at, nothing else. */
+static void report_as_at(struct hearth_request *req, const char *resource, const char *stmt_json,
+			 const char *stmt_csv)
 {
 	static const char *const allowed[] = { "as_at", NULL };
 	struct hearth_problem p;
 	const char *as_at;
 
 	hearth_problem_clear(&p);
-	check_params(req, allowed, &p);
+	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
 	as_at = date_param(req, "as_at", &p);
 	if (p.status) {
 		hearth_respond_problem(req, &p);
 		return;
 	}
-	struct report_run run = { "report.sufficiency",
-				  HEARTH_STMT_USE("reports_sufficiency", 2), 2,
-				  { as_at, csv_flag(req) }, sufficiency_csv,
-				  HEARTH_ARRAY_SIZE(sufficiency_csv) };
+	struct report_run run = { resource, stmt_json, stmt_csv, 1, { as_at } };
 	report_run(req, &run);
+}
+
+void reports_handle_sufficiency(struct hearth_request *req)
+{
+	report_as_at(req, "report.sufficiency", HEARTH_STMT_USE("reports_sufficiency", 1),
+		     HEARTH_STMT_USE("reports_sufficiency_csv", 1));
 }
 
 /* The period may span at most three years: `to` no later than the same day
@@ -205,27 +138,23 @@ void reports_handle_spend(struct hearth_request *req)
 	static const char *const allowed[] = { "from", "to", "group_by", NULL };
 	struct hearth_problem p;
 	const char *from, *to, *group_by;
-	struct report_run run = { "report.spend", HEARTH_STMT_USE("reports_spend", 4), 4,
-				  { NULL }, NULL, 0 };
+	struct report_run run = { "report.spend", HEARTH_STMT_USE("reports_spend", 3), NULL, 3,
+				  { NULL } };
 
 	hearth_problem_clear(&p);
-	check_params(req, allowed, &p);
+	hearth_query_names_check(req, allowed, "is not a parameter of this report", &p);
 	from = date_param(req, "from", &p);
 	to = date_param(req, "to", &p);
 	group_by = hearth_query_param(req, "group_by");
-	if (group_by && strcmp(group_by, "placement_type") == 0) {
-		run.columns = spend_type_csv;
-		run.n_columns = HEARTH_ARRAY_SIZE(spend_type_csv);
-	} else if (group_by && strcmp(group_by, "provider") == 0) {
-		run.columns = spend_provider_csv;
-		run.n_columns = HEARTH_ARRAY_SIZE(spend_provider_csv);
-	} else if (group_by && strcmp(group_by, "child") == 0) {
-		run.columns = spend_child_csv;
-		run.n_columns = HEARTH_ARRAY_SIZE(spend_child_csv);
-	} else {
+	if (group_by && strcmp(group_by, "placement_type") == 0)
+		run.stmt_csv = HEARTH_STMT_USE("reports_spend_csv_placement_type", 3);
+	else if (group_by && strcmp(group_by, "provider") == 0)
+		run.stmt_csv = HEARTH_STMT_USE("reports_spend_csv_provider", 3);
+	else if (group_by && strcmp(group_by, "child") == 0)
+		run.stmt_csv = HEARTH_STMT_USE("reports_spend_csv_child", 3);
+	else
 		hearth_problem_field(&p, "group_by",
 				     "is required: one of placement_type, provider, child");
-	}
 	if (from && to)
 		spend_period_ok(from, to, &p);
 	if (p.status) {
@@ -235,24 +164,11 @@ void reports_handle_spend(struct hearth_request *req)
 	run.params[0] = from;
 	run.params[1] = to;
 	run.params[2] = group_by;
-	run.params[3] = csv_flag(req);
 	report_run(req, &run);
 }
 
 void reports_handle_stability(struct hearth_request *req)
 {
-	static const char *const allowed[] = { "as_at", NULL };
-	struct hearth_problem p;
-	const char *as_at;
-
-	hearth_problem_clear(&p);
-	check_params(req, allowed, &p);
-	as_at = date_param(req, "as_at", &p);
-	if (p.status) {
-		hearth_respond_problem(req, &p);
-		return;
-	}
-	struct report_run run = { "report.stability", HEARTH_STMT_USE("reports_stability", 2), 2,
-				  { as_at, csv_flag(req) }, stability_csv, HEARTH_ARRAY_SIZE(stability_csv) };
-	report_run(req, &run);
+	report_as_at(req, "report.stability", HEARTH_STMT_USE("reports_stability", 1),
+		     HEARTH_STMT_USE("reports_stability_csv", 1));
 }

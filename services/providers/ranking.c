@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth/csv.h"
 #include "hearth/util.h"
 #include "providers_service.h"
 
@@ -22,15 +21,9 @@ static const char *const ranking_csv[] = {
 static int ranking_query(const struct hearth_request *req, const char **lot, const char **period,
 			 struct hearth_problem *p)
 {
-	int rc = 0;
+	static const char *const known[] = { "lot_id", "period", NULL };
+	int rc = hearth_query_names_check(req, known, "is not a parameter of the ranking", p);
 
-	for (size_t i = 0; i < req->n_query; i++) {
-		const char *name = req->query[i].name;
-		if (strcmp(name, "lot_id") != 0 && strcmp(name, "period") != 0) {
-			hearth_problem_field(p, name, "is not a parameter of the ranking");
-			rc = -1;
-		}
-	}
 	*lot = hearth_query_param(req, "lot_id");
 	*period = hearth_query_param(req, "period");
 	if (!*lot || !hearth_is_uuid(*lot)) {
@@ -48,17 +41,10 @@ static int ranking_query(const struct hearth_request *req, const char **lot, con
 static void respond_ranking_csv(struct hearth_request *req, const char *doc_text)
 {
 	json_t *doc = json_loads(doc_text, 0, NULL);
-	size_t len = 0;
-	char *csv = doc ? hearth_csv_render(json_object_get(doc, "items"), ranking_csv,
-					    HEARTH_ARRAY_SIZE(ranking_csv),
-					    RANKING_CSV_MAX, &len)
-			: NULL;
 
-	if (csv)
-		hearth_respond_csv(req, 200, csv, len);
-	else
-		hearth_respond_error(req, 503, "unavailable", "The ranking is too large for CSV.");
-	free(csv);
+	hearth_respond_csv_rows(req, json_object_get(doc, "items"), ranking_csv,
+				HEARTH_ARRAY_SIZE(ranking_csv), RANKING_CSV_MAX,
+				"The ranking is too large for CSV.");
 	json_decref(doc);
 }
 

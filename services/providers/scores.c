@@ -161,8 +161,7 @@ void scores_handle_create(struct hearth_request *req)
 	if (!fw_id)
 		return;
 	hearth_problem_clear(&p);
-	if (key && !hearth_idem_key_valid(key))
-		hearth_problem_field(&p, "Idempotency-Key", "must be 1 to 255 printable characters");
+	hearth_idem_key_check(key, &p);
 	if (p.status || hearth_json_validate(req->json, score_fields, HEARTH_VALIDATE_CREATE, &p) ||
 	    check_score(req->json, req, &p) != 0 ||
 	    hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)

@@ -265,6 +265,7 @@ def test_batch_idempotency_key(api):
     replay = batch(api, items, headers=key)
     assert replay.status_code == 200
     assert replay.headers.get("Idempotent-Replayed") == "true"
+    assert "ETag" not in replay.headers  # the batch answer is no one record
     assert replay.json() == first.json()  # "created" again: the first answer, nothing redone
     doc = api.get(f"/v1/placements/by-ref/{items[0]['external_ref']}").json()
     assert doc["id"] == first.json()["results"][0]["id"] and doc["version"] == 1
