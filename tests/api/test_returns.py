@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import unique
-from hearth_client import assert_problem
+from hearth_client import DEMO_CONSORTIUM, DEMO_COUNCIL, assert_problem
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
@@ -215,3 +215,22 @@ def test_reg45_reviews(api, world):
         assert_problem(api.post("/v1/reg45-reviews", bad, **QA), 400, "validation", field)
     got = api.get("/v1/reg45-reviews", params={"setting_id": world["H1"]}, roles="viewer").json()
     assert [x["id"] for x in got["items"]] == [r["id"]]
+
+
+def test_demo_data_has_one_missing_month_and_an_overdue_visit(api):
+    """The demo (services/qa/seed/004): Pen y Lodge's report of three months
+    ago never came, and its last visit (red, five months ago) is overdue."""
+    import datetime
+    pen_y_lodge = "00000000-0000-4000-8000-0000000b0013"
+    today = datetime.date.today()
+    y, m = today.year, today.month - 3
+    if m < 1:
+        y, m = y - 1, m + 12
+    got = [k for k in missing(api, today.isoformat(), org=DEMO_CONSORTIUM) if k[0] == pen_y_lodge]
+    assert got == [(pen_y_lodge, f"{y:04d}-{m:02d}")]
+    reports = api.get("/v1/reg44-reports", params={"setting_id": pen_y_lodge, "limit": 500}).json()
+    assert len(reports["items"]) >= 10
+    resp = api.get("/v1/visits/due", org=DEMO_COUNCIL)
+    assert resp.status_code == 200, resp.text
+    row = next(d for d in resp.json()["items"] if d["setting_id"] == pen_y_lodge)
+    assert row["current_rag"] == "red" and row["interval_months"] == 3 and row["overdue"]
