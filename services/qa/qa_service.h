@@ -36,6 +36,23 @@ int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 int qa_check_subject(struct hearth_request *req, const char *provider_id, const char *setting_id,
 		     struct hearth_problem *p);
 
+/* Who records quality work (API.md §5). */
+#define QA_RECORDER_ROLES \
+	(HEARTH_ROLE_QA_OFFICER | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_TENANT_ADMIN)
+
+/* May the request submit a return (Reg 44, Reg 45) for a setting of provider
+ * `setting_provider_id`? A provider organisation only for its own provider;
+ * any other organisation when the request holds a recorder role. 0 when it
+ * may; -1 with a 403 (or the database problem) when not. */
+int qa_check_submitter(struct hearth_request *req, const char *setting_provider_id,
+		       struct hearth_problem *p);
+
+/* Answer a report computed on each read: ?as_at= (a date, default today)
+ * checked, statement `stmt` ($1 as_at) answering one document {as_at, items,
+ * next_cursor}, as JSON or its items as CSV with `columns`. Callers name
+ * `stmt` through HEARTH_STMT_USE. */
+void qa_respond_report(struct hearth_request *req, const char *stmt, const char *const *columns);
+
 /* 1 when `child_id` is a child of the request's own organisation, 0 when not,
  * -1 with the problem filled when the database fails. */
 int qa_child_is_own(struct hearth_request *req, const char *child_id, struct hearth_problem *p);
@@ -64,5 +81,25 @@ void acknowledgements_handle_list(struct hearth_request *req);
 /* concerns.c / concerns_repo.c */
 extern const struct hearth_resource concern_resource;
 extern const struct hearth_stmt_def concern_stmts[];
+
+/* == QA policy == */
+/* qa_policy.c / qa_policy_repo.c: GET (stored or defaults), PUT (If-Match) */
+extern const struct hearth_stmt_def qa_policy_stmts[];
+void qa_policy_handle_get(struct hearth_request *req);
+void qa_policy_handle_put(struct hearth_request *req);
+
+/* == visits and the due list == */
+/* visits.c / visits_repo.c */
+extern const struct hearth_resource visit_resource;
+extern const struct hearth_stmt_def visit_stmts[];
+void visits_handle_due(struct hearth_request *req);
+
+/* == Reg 44 reports and Reg 45 reviews == */
+/* returns.c / returns_repo.c */
+extern const struct hearth_resource reg44_report_resource;
+extern const struct hearth_resource reg45_review_resource;
+extern const struct hearth_stmt_def returns_stmts[];
+void reg44_reports_handle_list(struct hearth_request *req);
+void reg44_reports_handle_missing(struct hearth_request *req);
 
 #endif

@@ -9,7 +9,7 @@
 #define JSON_BODY HEARTH_ROUTE_JSON_BODY
 #define PATCH_BODY (HEARTH_ROUTE_JSON_BODY | HEARTH_ROUTE_MERGE_PATCH)
 /* Who records quality work (API.md §5). */
-#define RECORDERS (HEARTH_ROLE_QA_OFFICER | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_TENANT_ADMIN)
+#define RECORDERS QA_RECORDER_ROLES
 
 const struct hearth_route qa_routes[] = {
 	/* == inspections: regulator feeds (integration) record them too == */
@@ -38,6 +38,28 @@ const struct hearth_route qa_routes[] = {
 	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource, NULL },
 	{ "PATCH", "/v1/concerns/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
 	  &concern_resource, NULL },
+	/* == QA policy: the tenant's admins set it == */
+	{ "GET", "/v1/qa-policy", qa_policy_handle_get, 0, ANY, NULL, NULL },
+	{ "PUT", "/v1/qa-policy", qa_policy_handle_put, JSON_BODY, HEARTH_ROLE_TENANT_ADMIN, NULL,
+	  NULL },
+	/* == visits and the due list == */
+	{ "GET", "/v1/visits", hearth_handle_list, 0, ANY, &visit_resource, NULL },
+	{ "POST", "/v1/visits", hearth_handle_create, JSON_BODY, RECORDERS, &visit_resource, NULL },
+	{ "GET", "/v1/visits/due", visits_handle_due, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/visits/{id}", hearth_handle_get, 0, ANY, &visit_resource, NULL },
+	{ "PATCH", "/v1/visits/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS, &visit_resource,
+	  NULL },
+	/* == Reg 44 and Reg 45: providers submit their own == */
+	{ "GET", "/v1/reg44-reports", reg44_reports_handle_list, 0, ANY, &reg44_report_resource,
+	  NULL },
+	{ "POST", "/v1/reg44-reports", hearth_handle_create, JSON_BODY,
+	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg44_report_resource, NULL },
+	{ "GET", "/v1/reg44-reports/missing", reg44_reports_handle_missing, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/reg44-reports/{id}", hearth_handle_get, 0, ANY, &reg44_report_resource, NULL },
+	{ "GET", "/v1/reg45-reviews", hearth_handle_list, 0, ANY, &reg45_review_resource, NULL },
+	{ "POST", "/v1/reg45-reviews", hearth_handle_create, JSON_BODY,
+	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg45_review_resource, NULL },
+	{ "GET", "/v1/reg45-reviews/{id}", hearth_handle_get, 0, ANY, &reg45_review_resource, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -49,5 +71,9 @@ const struct hearth_stmt_def *const qa_statements[] = {
 	placement_stop_stmts,
 	/* == concerns == */
 	concern_stmts,
+	/* == QA policy, visits, Reg 44 and Reg 45 == */
+	qa_policy_stmts,
+	visit_stmts,
+	returns_stmts,
 	NULL,
 };

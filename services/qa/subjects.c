@@ -71,3 +71,28 @@ int qa_child_is_own(struct hearth_request *req, const char *child_id, struct hea
 {
 	return ask(req, HEARTH_STMT_USE("qa_child_is_own", 1), child_id, p);
 }
+
+int qa_check_submitter(struct hearth_request *req, const char *setting_provider_id,
+		       struct hearth_problem *p)
+{
+	const char *params[1] = { NULL };
+	PGresult *res = hearth_db_read_statement(req->db, &req->actor, "qa_own_provider", 0, params, p);
+	int rc = -1;
+
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+		if (strcmp(PQgetvalue(res, 0, 0), setting_provider_id) == 0)
+			rc = 0;
+		else
+			hearth_problem_set(p, 403, "forbidden",
+					   "A provider submits returns for its own settings only.");
+	} else if (req->principal.roles & QA_RECORDER_ROLES) {
+		rc = 0;
+	} else {
+		hearth_problem_set(p, 403, "forbidden",
+				   "Only a provider organisation submits returns as a provider.");
+	}
+	PQclear(res);
+	return rc;
+}

@@ -12,5 +12,6 @@ const struct hearth_stmt_def subject_stmts[] = {
 	  "SELECT true FROM providers_api.provider_profile(hearth.current_tenant(), $1::uuid)", 1 },
 	{ "qa_child_is_own",
 	  "SELECT placements_api.is_own_child(hearth.current_tenant(), $1::uuid)", 1 },
+	{ "qa_own_provider", "SELECT placements_api.own_provider(hearth.current_tenant())", 0 },
 	{ NULL, NULL, 0 },
 };

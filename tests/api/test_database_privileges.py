@@ -45,6 +45,10 @@ EXPECTED = {
         "qa.placement_stops": "SELECT,INSERT,UPDATE",
         "qa.placement_stop_acknowledgements": "SELECT,INSERT",
         "qa.concerns": "SELECT,INSERT,UPDATE",
+        "qa.qa_policies": "SELECT,INSERT,UPDATE",
+        "qa.visits": "SELECT,INSERT,UPDATE",
+        "qa.reg44_reports": "SELECT,INSERT",
+        "qa.reg45_reviews": "SELECT,INSERT",
         "qa.outbox": "INSERT",
         "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
@@ -184,6 +188,9 @@ PUBLISHED = [
     ("placements_api.settings_with_children", "'{tenant}', NULL, current_date", "hearth_qa"),
     ("placements_api.is_own_child", "'{tenant}', '00000000-0000-4000-8000-0000000e0003'",
      "hearth_qa"),
+    ("placements_api.settings_with_children_by_month",
+     "'{tenant}', (current_date - 365), current_date", "hearth_qa"),
+    ("placements_api.own_provider", "'{tenant}'", "hearth_qa"),
     ("qa_api.stop_in_force", "'{tenant}', '00000000-0000-4000-8000-0000000a0010', "
      "'00000000-0000-4000-8000-0000000b0013', current_date", "hearth_placements"),
 ]
