@@ -150,6 +150,13 @@ PGresult *hearth_audited_read(struct hearth_request *req, const struct hearth_au
 			      const char *stmt, int n_params, const char *const *params,
 			      struct hearth_problem *p);
 
+/* If-Match against a record's current version (-1: no record yet, which no tag
+ * matches). 0 when the header is absent or matches; -1 with a 400 naming
+ * If-Match when it is malformed, or a 412 naming `what` ("placement") when
+ * stale. */
+int hearth_check_if_match(struct hearth_request *req, const char *what, long long current,
+			  struct hearth_problem *p);
+
 /* Answer one document row (doc jsonb text) with ETag from its "version". */
 void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text);
 

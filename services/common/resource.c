@@ -238,8 +238,8 @@ static json_t *writable_projection(const json_t *doc, const struct hearth_field_
 	return out;
 }
 
-static int check_precondition(struct hearth_request *req, long long current,
-			      struct hearth_problem *p)
+int hearth_check_if_match(struct hearth_request *req, const char *what, long long current,
+			  struct hearth_problem *p)
 {
 	long long tags[8];
 	size_t n = 0;
@@ -250,10 +250,15 @@ static int check_precondition(struct hearth_request *req, long long current,
 		hearth_problem_field(p, "If-Match", "must be an entity tag such as \"3\"");
 		return -1;
 	}
-	if (!hearth_if_match_ok(kind, tags, n, current)) {
+	if (current < 0 && kind != HEARTH_IF_MATCH_ABSENT) {
 		hearth_problem_set(p, 412, "precondition-failed",
-				   "The record has changed (current version %lld); fetch it and try again.",
-				   current);
+				   "There is no %s here yet, so If-Match cannot match.", what);
+		return -1;
+	}
+	if (current >= 0 && !hearth_if_match_ok(kind, tags, n, current)) {
+		hearth_problem_set(p, 412, "precondition-failed",
+				   "The %s has changed (current version %lld); fetch it and try again.",
+				   what, current);
 		return -1;
 	}
 	return 0;
@@ -306,7 +311,8 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 		hearth_problem_set(&p, 500, "internal", "The stored record could not be read.");
 		goto fail;
 	}
-	if (check_precondition(req, (long long)json_integer_value(json_object_get(current, "version")),
+	if (hearth_check_if_match(req, r->name,
+				  (long long)json_integer_value(json_object_get(current, "version")),
 			       &p) != 0)
 		goto fail;
 	writable = writable_projection(current, r->fields);

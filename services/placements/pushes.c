@@ -27,7 +27,6 @@
 #include <string.h>
 
 #include "hearth/audit.h"
-#include "hearth/etag.h"
 #include "hearth/idempotency.h"
 #include "hearth/log.h"
 #include "hearth/util.h"
@@ -107,36 +106,18 @@ static void explain_item(const char *sqlstate, const char *constraint, struct he
 static int check_if_match(struct hearth_request *req, struct hearth_tx *tx, const char *ref,
 			  struct hearth_problem *p)
 {
-	long long tags[8], current;
-	size_t n = 0;
-	enum hearth_if_match kind = hearth_if_match_parse(hearth_header(req, "If-Match"), tags, 8, &n);
 	const char *params[1] = { ref };
-	PGresult *res = NULL;
+	PGresult *res;
 	int rc = -1;
 
-	if (kind == HEARTH_IF_MATCH_ABSENT)
+	if (!hearth_header(req, "If-Match"))
 		return 0;
-	if (kind == HEARTH_IF_MATCH_INVALID) {
-		hearth_problem_field(p, "If-Match", "must be an entity tag such as \"3\"");
-		return -1;
-	}
 	res = hearth_tx_query(tx, "push_lock", 1, params, p);
-	if (!res)
-		goto out;
-	if (PQntuples(res) != 1) {
-		hearth_problem_set(p, 412, "precondition-failed",
-				   "No placement has this external_ref yet, so If-Match cannot match.");
-		goto out;
-	}
-	current = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	if (!hearth_if_match_ok(kind, tags, n, current)) {
-		hearth_problem_set(p, 412, "precondition-failed",
-				   "The placement has changed (current version %lld); fetch it and try "
-				   "again.", current);
-		goto out;
-	}
-	rc = 0;
-out:
+	if (res)
+		rc = hearth_check_if_match(req, "placement",
+					   PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10)
+							       : -1,
+					   p);
 	PQclear(res);
 	return rc;
 }

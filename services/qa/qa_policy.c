@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "hearth/audit.h"
-#include "hearth/etag.h"
 #include "qa_service.h"
 
 #define MONTHS(label) \
@@ -78,25 +77,6 @@ void qa_policy_handle_get(struct hearth_request *req)
 	PQclear(res);
 }
 
-static int precondition(struct hearth_request *req, long long current, struct hearth_problem *p)
-{
-	long long tags[8];
-	size_t n = 0;
-	enum hearth_if_match kind = hearth_if_match_parse(hearth_header(req, "If-Match"), tags, 8, &n);
-
-	if (kind == HEARTH_IF_MATCH_INVALID) {
-		hearth_problem_field(p, "If-Match", "must be an entity tag such as \"3\"");
-		return -1;
-	}
-	if (!hearth_if_match_ok(kind, tags, n, current)) {
-		hearth_problem_set(p, 412, "precondition-failed",
-				   "The policy has changed (current version %lld); fetch it and try again.",
-				   current);
-		return -1;
-	}
-	return 0;
-}
-
 void qa_policy_handle_put(struct hearth_request *req)
 {
 	struct hearth_problem p;
@@ -121,8 +101,9 @@ void qa_policy_handle_put(struct hearth_request *req)
 		hearth_problem_set(&p, 500, "internal", "The stored policy could not be read.");
 		goto fail;
 	}
-	if (precondition(req, (long long)json_integer_value(json_object_get(current, "version")),
-			 &p) != 0)
+	if (hearth_check_if_match(req, "policy",
+				  (long long)json_integer_value(json_object_get(current, "version")),
+				  &p) != 0)
 		goto fail;
 	body_text = json_dumps(req->json, JSON_COMPACT);
 	const char *params[1] = { body_text };
