@@ -57,6 +57,14 @@ static void explain_placement(struct hearth_request *req, struct hearth_tx *tx, 
 		explain_overlap(req, tx, doc, p);
 		return;
 	}
+	if (strcmp(p->constraint, "placements_stop_in_force") == 0) {
+		struct hearth_problem ignored;
+
+		hearth_problem_clear(&ignored);
+		placement_explain_stop(tx && hearth_tx_restart(tx, HEARTH_TX_READ_ONLY, &ignored) == 0
+					       ? tx : NULL, doc, p);
+		return;
+	}
 	if (strcmp(p->constraint, "placements_external_ref_key") == 0) {
 		hearth_problem_set(p, 409, "conflict",
 				   "Your organisation already has a placement with external_ref \"%s\".",
