@@ -266,6 +266,9 @@ def test_updating_an_existing_placement_is_never_blocked(api, world, stack_env):
     assert resp.status_code == 200, resp.text
     resp = api.patch(url, {"end_date": "2026-07-01", "end_reason": "planned"}, org=world["A"])
     assert resp.status_code == 200, resp.text
+    # A reason on an update would be kept nowhere: named, not ignored.
+    resp = api.patch(url, {"stop_override_reason": "Not needed."}, org=world["A"])
+    assert_problem(resp, 400, "validation", "stop_override_reason")
 
 
 def test_another_tenants_stop_never_applies(api, world, other_tenant, stack_env):
