@@ -65,7 +65,7 @@ static void explain_placement(struct hearth_request *req, struct hearth_tx *tx, 
 		explain_overlap(req, tx, doc, p);
 		return;
 	}
-	if (strcmp(p->constraint, "placements_stop_in_force") == 0) {
+	if (strcmp(p->constraint, PLACEMENT_STOP_CONSTRAINT) == 0) {
 		struct hearth_problem ignored;
 
 		hearth_problem_clear(&ignored);

@@ -35,7 +35,9 @@
 	"  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid)) "
 
 const struct hearth_stmt_def placement_stmts[] = {
-	/* Without an external_ref the placement's own id stands in for it. */
+	/* Without an external_ref the placement's own id stands in for it. The
+	 * override reason is written on create only (migration 010's trigger keeps
+	 * it only where a stop is in force). */
 	{ "placement_insert",
 	  "INSERT INTO placements (id, tenant_id, org_id, " PLACEMENT_COLUMNS ", stop_override_reason) "
 	  "SELECT new_id, hearth.current_tenant(), hearth.current_org(), "

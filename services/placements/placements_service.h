@@ -81,6 +81,7 @@ int placement_check_rules(const json_t *doc, struct hearth_problem *p);
  * naming the stop, asked again of the database on `tx`, which must be usable
  * (the caller restarts a failed one). `doc` is the refused payload. If the
  * question fails the 409 stands without the stop's id. */
+#define PLACEMENT_STOP_CONSTRAINT "placements_stop_in_force"
 void placement_explain_stop(struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p);
 /* Turn a placement or child constraint violation (p->constraint) into the
  * problem naming its field. 1 when it was one of theirs, else 0 (p untouched). */

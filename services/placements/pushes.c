@@ -94,7 +94,7 @@ static int ref_valid(const char *ref)
 static void explain_item(struct hearth_tx *tx, const json_t *item, const char *sqlstate,
 			 const char *constraint, struct hearth_problem *p)
 {
-	if (strcmp(constraint, "placements_stop_in_force") == 0) {
+	if (strcmp(constraint, PLACEMENT_STOP_CONSTRAINT) == 0) {
 		placement_explain_stop(tx, item, p);
 		return;
 	}
