@@ -165,3 +165,33 @@ int placement_explain_constraint(struct hearth_problem *p)
 	}
 	return 0;
 }
+
+void placement_explain_stop(struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)
+{
+	struct hearth_problem ignored;
+	const char *params[3] = { hearth_json_text(doc, "provider_id"), hearth_json_text(doc, "setting_id"),
+				  hearth_json_text(doc, "start_date") };
+	PGresult *res;
+
+	hearth_problem_clear(p);
+	hearth_problem_set(p, 409, "placement-stop-in-force",
+			   "A placement stop is in force at this provider or setting on start_date; "
+			   "a new placement there needs stop_override_reason.");
+	hearth_problem_add_error(p, "stop_override_reason",
+				 "is required while a placement stop is in force");
+	hearth_problem_clear(&ignored);
+	res = tx ? hearth_tx_query(tx, "placement_stop_in_force", 3, params, &ignored) : NULL;
+	if (res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+		char message[sizeof(p->errors[0].message)];
+
+		hearth_problem_set(p, 409, "placement-stop-in-force",
+				   "Placement stop %s is in force at this provider or setting on "
+				   "start_date; a new placement there needs stop_override_reason.",
+				   PQgetvalue(res, 0, 0));
+		snprintf(message, sizeof(message), "is required while placement stop %s is in force",
+			 PQgetvalue(res, 0, 0));
+		p->n_errors = 0;
+		hearth_problem_add_error(p, "stop_override_reason", message);
+	}
+	PQclear(res);
+}

@@ -19,10 +19,18 @@ static const struct hearth_field_spec placement_fields[] = {
 	{ .name = NULL },
 };
 
+/* stop_override_reason is for a new placement only: an update is never
+ * refused for a placement stop, so a reason on a PATCH would be kept nowhere. */
 static int check_placement(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
 {
-	(void)req;
-	return placement_check_rules(doc, p);
+	int rc = placement_check_rules(doc, p);
+
+	if (strcmp(req->method, "PATCH") == 0 && json_object_get(doc, "stop_override_reason")) {
+		hearth_problem_field(p, "stop_override_reason",
+				     "applies only to a new placement; an update is never refused for a stop");
+		rc = -1;
+	}
+	return rc;
 }
 
 /* The overlapping placement of the same child, named in the problem so the
@@ -55,6 +63,14 @@ static void explain_placement(struct hearth_request *req, struct hearth_tx *tx, 
 {
 	if (strcmp(p->constraint, "placements_no_overlap") == 0) {
 		explain_overlap(req, tx, doc, p);
+		return;
+	}
+	if (strcmp(p->constraint, PLACEMENT_STOP_CONSTRAINT) == 0) {
+		struct hearth_problem ignored;
+
+		hearth_problem_clear(&ignored);
+		placement_explain_stop(tx && hearth_tx_restart(tx, HEARTH_TX_READ_ONLY, &ignored) == 0
+					       ? tx : NULL, doc, p);
 		return;
 	}
 	if (strcmp(p->constraint, "placements_external_ref_key") == 0) {

@@ -35,11 +35,13 @@
 	"  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid)) "
 
 const struct hearth_stmt_def placement_stmts[] = {
-	/* Without an external_ref the placement's own id stands in for it. */
+	/* Without an external_ref the placement's own id stands in for it. The
+	 * override reason is written on create only (migration 010's trigger keeps
+	 * it only where a stop is in force). */
 	{ "placement_insert",
-	  "INSERT INTO placements (id, tenant_id, org_id, " PLACEMENT_COLUMNS ") "
+	  "INSERT INTO placements (id, tenant_id, org_id, " PLACEMENT_COLUMNS ", stop_override_reason) "
 	  "SELECT new_id, hearth.current_tenant(), hearth.current_org(), "
-	  PLACEMENT_VALUES("coalesce(d->>'external_ref', new_id::text)") " "
+	  PLACEMENT_VALUES("coalesce(d->>'external_ref', new_id::text)") ", d->>'stop_override_reason' "
 	  "FROM (SELECT $1::jsonb AS d, gen_random_uuid() AS new_id) AS input "
 	  "RETURNING placement_doc(placements)", 1 },
 	{ "placement_get", "SELECT placement_doc(p) FROM placements p WHERE p.id = $1", 1 },
@@ -67,6 +69,9 @@ const struct hearth_stmt_def placement_stmts[] = {
 	  "    AND p.org_id <> hearth.current_org()"
 	  PLACEMENT_LIST_FILTERS " ORDER BY p.created_at, p.id LIMIT $10)"
 	  ") AS l ORDER BY l.created_at, l.id LIMIT $10", 10 },
+	/* For the 409 of a stop in force: which stop (migration 010). */
+	{ "placement_stop_in_force",
+	  "SELECT placement_stop_in_force($1::uuid, $2::uuid, $3::date)", 3 },
 	/* For the 409 on overlapping dates: which placement is in the way. */
 	{ "placement_overlapping",
 	  "SELECT p.id, p.start_date, p.end_date FROM placements p "

@@ -50,6 +50,8 @@ extern const struct hearth_field_spec placement_contribution_fields[];
 	  .fields = placement_contribution_fields }, \
 	{ .name = "distance_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1, \
 	  .max_len = 500 }, \
+	{ .name = "stop_override_reason", .type = HJ_STRING, .flags = HJ_NULLABLE, .min_len = 1, \
+	  .max_len = 500 }, \
 	PLACEMENT_READONLY("id", HJ_UUID), \
 	PLACEMENT_READONLY("org_id", HJ_UUID), \
 	PLACEMENT_READONLY("distance_miles", HJ_NUMBER), \
@@ -74,6 +76,13 @@ int placement_check_child_age(const json_t *child, const json_t *doc, const char
 /* end_date not before start_date, end_reason exactly with end_date, a provider
  * for external provision. 0, or -1 with every field error on p. */
 int placement_check_rules(const json_t *doc, struct hearth_problem *p);
+/* A new placement refused by a placement stop in force (constraint
+ * placements_stop_in_force, migration 010): the 409 placement-stop-in-force
+ * naming the stop, asked again of the database on `tx`, which must be usable
+ * (the caller restarts a failed one). `doc` is the refused payload. If the
+ * question fails the 409 stands without the stop's id. */
+#define PLACEMENT_STOP_CONSTRAINT "placements_stop_in_force"
+void placement_explain_stop(struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p);
 /* Turn a placement or child constraint violation (p->constraint) into the
  * problem naming its field. 1 when it was one of theirs, else 0 (p untouched). */
 int placement_explain_constraint(struct hearth_problem *p);

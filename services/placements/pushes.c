@@ -87,9 +87,16 @@ static int ref_valid(const char *ref)
 }
 
 /* Turn an item's SQLSTATE and constraint into its problem, naming the field;
- * a child's field is the push's child.<field>. */
-static void explain_item(const char *sqlstate, const char *constraint, struct hearth_problem *p)
+ * a child's field is the push's child.<field>. A new placement refused by a
+ * placement stop names the stop, asked on `tx` (the item's subtransaction
+ * rolled back alone, the push's transaction stands). */
+static void explain_item(struct hearth_tx *tx, const json_t *item, const char *sqlstate,
+			 const char *constraint, struct hearth_problem *p)
 {
+	if (strcmp(constraint, PLACEMENT_STOP_CONSTRAINT) == 0) {
+		placement_explain_stop(tx, item, p);
+		return;
+	}
 	hearth_problem_clear(p);
 	hearth_db_problem_from_sqlstate(sqlstate, constraint, p);
 	placement_explain_constraint(p);
@@ -162,7 +169,7 @@ void pushes_handle_put(struct hearth_request *req)
 		goto fail;
 	}
 	if (strcmp(PQgetvalue(res, 0, 1), "error") == 0) {
-		explain_item(PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5), &p);
+		explain_item(tx, req->json, PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5), &p);
 		goto fail;
 	}
 	const char *answer_params[2] = { PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 1) };
@@ -361,7 +368,8 @@ static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct 
 		struct push_item *it = &b->items[i];
 		if (strcmp(PQgetvalue(res, r, 1), "error") == 0) {
 			struct hearth_problem ip;
-			explain_item(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5), &ip);
+			explain_item(tx, json_array_get(items, i), PQgetvalue(res, r, 4),
+				     PQgetvalue(res, r, 5), &ip);
 			if (item_fail(it, i, &ip) != 0)
 				goto oom;
 			continue;
