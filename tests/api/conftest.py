@@ -3,7 +3,6 @@ nginx gateway, real services, a throwaway PostgreSQL), a contract-checked
 client, and a second tenant for isolation tests."""
 import json
 import os
-import pathlib
 import subprocess
 import sys
 import uuid

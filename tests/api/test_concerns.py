@@ -12,6 +12,7 @@ import pytest
 
 from conftest import unique
 from hearth_client import DEMO_CONSORTIUM, DEMO_COUNCIL, DEMO_COUNCIL_2, assert_problem
+from records import psql
 
 QA = {"roles": "qa_officer"}
 DEMO_PROVIDER = "00000000-0000-4000-8000-0000000a0010"
@@ -19,12 +20,6 @@ DEMO_SETTING = "00000000-0000-4000-8000-0000000b0013"       # Pen y Lodge, of DE
 OTHER_SETTING = "00000000-0000-4000-8000-0000000b0001"      # of provider ...a0001
 DEMO_CHILD = "00000000-0000-4000-8000-0000000e0003"         # of DEMO_COUNCIL
 DEMO_PRIVATE_CONCERN = "00000000-0000-4000-8000-000000120004"
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def concern(**extra):

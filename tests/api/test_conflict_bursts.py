@@ -6,7 +6,6 @@ has connections then gets every 409 with its explanation, none a 503, and an
 ordinary request issued in the middle of the burst is answered."""
 import threading
 
-import pytest
 import requests
 
 from hearth_client import CONTRACT, assert_problem

@@ -3,13 +3,13 @@ the contracts register (CSV of every contract of £5,000 a year or more), the
 rules between kind, places, framework and lot, roles and tenant isolation."""
 import csv
 import io
-import subprocess
 import uuid
 
 import pytest
 
 from conftest import unique
 from hearth_client import assert_problem
+from records import psql
 
 WRITER = {"roles": "commissioner"}
 
@@ -315,12 +315,6 @@ def test_other_tenant_sees_nothing_of_ours(api, other_tenant, provider):
                      token=theirs_token)
     assert again.status_code == 201, again.text
     assert api.get(f"/v1/contracts/{ours['id']}").json()["status"] == "draft"
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def test_events_created_updated_and_status_verbs(api, stack_env, provider):

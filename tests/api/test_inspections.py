@@ -5,21 +5,15 @@ filters, pages, CSV, If-Match, idempotent replay, roles, tenant isolation, the
 qa.inspection.recorded event and the audit row written with the change."""
 import csv
 import io
-import subprocess
 import uuid
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_TENANT, assert_problem
+from records import psql
 
 QA = {"roles": "qa_officer"}
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def new_provider(api, **kw):

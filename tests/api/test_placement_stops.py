@@ -14,18 +14,13 @@ import pytest
 
 from conftest import unique
 from hearth_client import DEMO_CONSORTIUM, DEMO_TENANT, assert_problem
+from records import new_home as new_setting, new_home_provider as new_provider, place, psql
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
 DEMO_STOP = "00000000-0000-4000-8000-000000110001"
 DEMO_COUNCIL_A = "00000000-0000-4000-8000-00000000c002"
 DEMO_COUNCIL_C = "00000000-0000-4000-8000-00000000c004"
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def as_role(stack_env, role, tenant, org, sql):
@@ -43,37 +38,6 @@ def new_council(api):
                     **ADMIN)
     assert resp.status_code == 201, resp.text
     return resp.json()["id"]
-
-
-def new_provider(api, lead=None):
-    body = {"name": unique("Stop provider"), "ownership": "private",
-            "provider_types": ["childrens_home"]}
-    if lead:
-        body["lead_org_id"] = lead
-    resp = api.post("/v1/providers", body)
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def new_setting(api, provider):
-    resp = api.post("/v1/settings", {"provider_id": provider, "name": unique("Home"),
-                                     "regulator": "ofsted", "setting_type": "childrens_home"})
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def place(api, council, provider, setting, start, end=None):
-    child = api.post("/v1/children", {"local_ref": unique("C"), "birth_month": "2011-03",
-                                      "gender": "male", "legal_status": "full_care_order"},
-                     org=council)
-    assert child.status_code == 201, child.text
-    body = {"child_id": child.json()["id"], "placement_type": "residential",
-            "provision": "external", "provider_id": provider, "setting_id": setting,
-            "start_date": start, "weekly_cost_pence": 400000}
-    if end:
-        body.update(end_date=end, end_reason="planned")
-    resp = api.post("/v1/placements", body, org=council)
-    assert resp.status_code == 201, resp.text
 
 
 def stop_body(provider, setting=None, **extra):

@@ -6,13 +6,13 @@ database writes for started, ended, changed and IPA reissue."""
 import csv
 import io
 import math
-import subprocess
 import uuid
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_COUNCIL, DEMO_TENANT, assert_problem
+from records import psql
 
 ADMIN = {"roles": "tenant_admin"}
 DEMO_PROVIDER = "00000000-0000-4000-8000-0000000a0001"
@@ -26,12 +26,6 @@ def haversine_miles(lat1, lon1, lat2, lon2):
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def new_council(api, lat=52.0, lon=-2.0, radius=10):

@@ -2,18 +2,12 @@
 one, PUT by tenant_admin only, validation naming fields, If-Match, audit, and
 tenant isolation. Writes go to a tenant of their own so the demo tenant keeps
 the defaults the other QA tests rely on."""
-import subprocess
 
 from hearth_client import assert_problem
+from records import psql
 
 DEFAULTS = {"visit_interval_months": {"red": 3, "amber": 6, "green": 12}, "reg44_due_days": 10,
             "instability_endings": 3, "reg45_max_months": 6}
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def put(api, body, token, **kw):

@@ -7,58 +7,15 @@ mid-month included) and no report by the due day, with the councils
 concerned."""
 import csv
 import io
-import subprocess
 
 import pytest
 
-from conftest import unique
+
 from hearth_client import DEMO_CONSORTIUM, DEMO_COUNCIL, assert_problem
+from records import new_home as new_setting, new_home_provider as new_provider, new_org, place, psql
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
-
-
-def new_org(api, kind="local_authority", provider=None):
-    body = {"kind": kind, "name": unique("Org"), "code": unique("W06")}
-    if provider:
-        body["provider_id"] = provider
-    resp = api.post("/v1/organisations", body, **ADMIN)
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def new_provider(api):
-    resp = api.post("/v1/providers", {"name": unique("Home provider"), "ownership": "private",
-                                      "provider_types": ["childrens_home"]})
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def new_setting(api, provider, setting_type="childrens_home"):
-    resp = api.post("/v1/settings", {"provider_id": provider, "name": unique("Home"),
-                                     "regulator": "ofsted", "setting_type": setting_type})
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def place(api, council, provider, setting, start, end=None):
-    child = api.post("/v1/children", {"local_ref": unique("C"), "birth_month": "2010-07",
-                                      "gender": "male", "legal_status": "full_care_order"},
-                     org=council)
-    assert child.status_code == 201, child.text
-    body = {"child_id": child.json()["id"], "placement_type": "residential",
-            "provision": "external", "provider_id": provider, "setting_id": setting,
-            "start_date": start, "weekly_cost_pence": 450000}
-    if end:
-        body.update(end_date=end, end_reason="planned")
-    resp = api.post("/v1/placements", body, org=council)
-    assert resp.status_code == 201, resp.text
 
 
 def report(setting, month, **extra):

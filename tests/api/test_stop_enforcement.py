@@ -7,23 +7,17 @@ placements.placement.stop_overridden. A stop against one setting leaves the
 provider's other settings open; a stop effective after the start date, a
 lifted stop, another tenant's stop and the update of an existing placement
 never block."""
-import subprocess
 import uuid
 
 import pytest
 
 from conftest import unique
 from hearth_client import assert_problem
+from records import psql
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
 EFFECTIVE = "2026-03-01"
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def put(api, ref, body, **kw):

@@ -6,21 +6,15 @@ never-visited setting due from its first placement, the caller's own
 settings for a council and every council's for the consortium team."""
 import csv
 import io
-import subprocess
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_CONSORTIUM, assert_problem
+from records import new_home as new_setting, new_home_provider as new_provider, place, psql
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
-
-
-def psql(stack_env, sql):
-    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def new_council(api):
@@ -29,34 +23,6 @@ def new_council(api):
                     **ADMIN)
     assert resp.status_code == 201, resp.text
     return resp.json()["id"]
-
-
-def new_provider(api):
-    resp = api.post("/v1/providers", {"name": unique("Visit provider"), "ownership": "private",
-                                      "provider_types": ["childrens_home"]})
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def new_setting(api, provider):
-    resp = api.post("/v1/settings", {"provider_id": provider, "name": unique("Home"),
-                                     "regulator": "ofsted", "setting_type": "childrens_home"})
-    assert resp.status_code == 201, resp.text
-    return resp.json()["id"]
-
-
-def place(api, council, provider, setting, start, end=None):
-    child = api.post("/v1/children", {"local_ref": unique("C"), "birth_month": "2011-03",
-                                      "gender": "female", "legal_status": "full_care_order"},
-                     org=council)
-    assert child.status_code == 201, child.text
-    body = {"child_id": child.json()["id"], "placement_type": "residential",
-            "provision": "external", "provider_id": provider, "setting_id": setting,
-            "start_date": start, "weekly_cost_pence": 400000}
-    if end:
-        body.update(end_date=end, end_reason="planned")
-    resp = api.post("/v1/placements", body, org=council)
-    assert resp.status_code == 201, resp.text
 
 
 def visit(api, org, setting, **fields):
