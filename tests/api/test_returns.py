@@ -10,7 +10,6 @@ import io
 
 import pytest
 
-
 from hearth_client import DEMO_CONSORTIUM, DEMO_COUNCIL, assert_problem
 from records import new_home as new_setting, new_home_provider as new_provider, new_org, place, psql
 
