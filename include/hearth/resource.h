@@ -10,7 +10,8 @@
  *
  * Statement contracts (all run inside the request's RLS transaction):
  *   insert:  ($1 jsonb body, $2.. path params)          -> one row: (doc jsonb)
- *   get:     ($1 id, $2.. path params)                  -> zero or one row: (doc jsonb)
+ *   get:     ($1 id, $2.. path params)                  -> zero or one row:
+ *                                                          (doc jsonb, version bigint or NULL)
  *   lock:    ($1 id, $2.. path params), FOR UPDATE       -> zero or one row: (doc jsonb)
  *   update:  ($1 id, $2 jsonb merged body, $3.. path params) -> one row: (doc jsonb)
  *   list:    ($1.. path params, then one per filter, then cursor sort key, cursor id,
@@ -66,6 +67,15 @@ typedef int (*hearth_domain_check)(const json_t *doc, struct hearth_request *req
  * starve the pool). NULL when the caller has no transaction to lend. */
 typedef void (*hearth_conflict_explain)(struct hearth_request *req, struct hearth_tx *tx,
 					const json_t *doc, struct hearth_problem *p);
+
+/* Result columns by name: what each statement contract above returns where. */
+enum hearth_doc_column { HEARTH_DOC_COL = 0 };            /* insert, lock, update */
+enum hearth_get_column { HEARTH_GET_COL_DOC = 0, HEARTH_GET_COL_VERSION = 1 };
+enum hearth_list_column {
+	HEARTH_LIST_COL_DOC = 0,
+	HEARTH_LIST_COL_SORT_KEY = 1,
+	HEARTH_LIST_COL_ID = 2,
+};
 
 struct hearth_resource {
 	const char *name;                  /* audit resource and subject type: "provider" */
@@ -157,7 +167,14 @@ PGresult *hearth_audited_read(struct hearth_request *req, const struct hearth_au
 int hearth_check_if_match(struct hearth_request *req, const char *what, long long current,
 			  struct hearth_problem *p);
 
-/* Answer one document row (doc jsonb text) with ETag from its "version". */
+/* Answer a document with ETag: "<version>" (no ETag when `version` is NULL,
+ * for records that are never changed). The text is sent as it is: no parse. */
+void hearth_respond_doc_version(struct hearth_request *req, int status, const char *doc_text,
+				const char *version);
+
+/* Answer one document row (doc jsonb text) with ETag from its "version", read
+ * by parsing the text: for stored answers (idempotent replays) and documents
+ * whose statements give no version column. */
 void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text);
 
 /* Path parameter that must be a UUID: returns it, or answers 404 and returns NULL

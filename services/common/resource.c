@@ -9,6 +9,7 @@
 #include "hearth/audit.h"
 #include "hearth/etag.h"
 #include "hearth/idempotency.h"
+#include "hearth/log.h"
 #include "hearth/merge_patch.h"
 #include "hearth/outbox.h"
 #include "hearth/resource.h"
@@ -25,6 +26,28 @@ const char *hearth_uuid_param(struct hearth_request *req, const char *name)
 		return NULL;
 	}
 	return v;
+}
+
+void hearth_respond_doc_version(struct hearth_request *req, int status, const char *doc_text,
+				const char *version)
+{
+	char *end = NULL;
+	long long v = version ? strtoll(version, &end, 10) : -1;
+
+	if (version && end && *end == '\0' && v >= 0)
+		hearth_set_etag(req, v);
+	hearth_respond_json_text(req, status, doc_text);
+}
+
+/* A document already parsed for other work (events): its version from there. */
+static void respond_parsed_doc(struct hearth_request *req, int status, const char *doc_text,
+			       const json_t *doc)
+{
+	const json_t *version = json_object_get(doc, "version");
+
+	if (json_is_integer(version))
+		hearth_set_etag(req, (long long)json_integer_value(version));
+	hearth_respond_json_text(req, status, doc_text);
 }
 
 void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_text)
@@ -157,7 +180,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 			r->explain(req, tx, req->json, &p);
 		goto fail;
 	}
-	created = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	created = json_loads(PQgetvalue(res, 0, HEARTH_DOC_COL), 0, NULL);
 	if (!created || !doc_id(created, r)) {
 		hearth_problem_set(&p, 500, "internal", "The created record could not be read back.");
 		goto fail;
@@ -170,7 +193,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 	    hearth_tx_commit(tx, &p) != 0)
 		goto fail;
 	hearth_set_header(req, "Location", location);
-	hearth_respond_doc(req, 201, PQgetvalue(res, 0, 0));
+	respond_parsed_doc(req, 201, PQgetvalue(res, 0, HEARTH_DOC_COL), created);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
@@ -206,7 +229,17 @@ void hearth_resource_get(struct hearth_request *req, const struct hearth_resourc
 		hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);
 		goto fail;
 	}
-	hearth_respond_doc(req, 200, PQgetvalue(res, 0, 0));
+	if (PQnfields(res) <= HEARTH_GET_COL_VERSION) {
+		hearth_log(HEARTH_LOG_ERROR, "statement \"%s\" returns no version column",
+			   r->stmt_get);
+		hearth_problem_set(&p, 500, "internal", "Internal error.");
+		goto fail;
+	}
+	/* The version is its own column: the document goes out unparsed. */
+	hearth_respond_doc_version(req, 200, PQgetvalue(res, 0, HEARTH_GET_COL_DOC),
+				   PQgetisnull(res, 0, HEARTH_GET_COL_VERSION)
+					   ? NULL
+					   : PQgetvalue(res, 0, HEARTH_GET_COL_VERSION));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
@@ -306,7 +339,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 		hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);
 		goto fail;
 	}
-	current = json_loads(PQgetvalue(locked, 0, 0), 0, NULL);
+	current = json_loads(PQgetvalue(locked, 0, HEARTH_DOC_COL), 0, NULL);
 	if (!current) {
 		hearth_problem_set(&p, 500, "internal", "The stored record could not be read.");
 		goto fail;
@@ -335,7 +368,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 			r->explain(req, tx, merged, &p);
 		goto fail;
 	}
-	updated = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	updated = json_loads(PQgetvalue(res, 0, HEARTH_DOC_COL), 0, NULL);
 	struct hearth_audit_entry audit = { req->method, req->path, r->name, id, 200 };
 	if (hearth_audit_queue(tx, &audit, &p) != 0)
 		goto fail;
@@ -347,7 +380,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 	}
 	if (hearth_tx_commit(tx, &p) != 0)
 		goto fail;
-	hearth_respond_doc(req, 200, PQgetvalue(res, 0, 0));
+	respond_parsed_doc(req, 200, PQgetvalue(res, 0, HEARTH_DOC_COL), updated);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

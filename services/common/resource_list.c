@@ -177,7 +177,7 @@ static void respond_csv_rows(struct hearth_request *req, PGresult *rows, int cou
 	while (columns && columns[n_columns])
 		n_columns++;
 	for (int i = 0; items && i < count; i++)
-		json_array_append_new(items, json_loads(PQgetvalue(rows, i, 0), 0, NULL));
+		json_array_append_new(items, json_loads(PQgetvalue(rows, i, HEARTH_LIST_COL_DOC), 0, NULL));
 	hearth_respond_csv_rows(req, items, columns, n_columns, LIST_BODY_MAX,
 				"The list is too large for one CSV page.");
 	json_decref(items);
@@ -200,13 +200,13 @@ void hearth_respond_list(struct hearth_request *req, PGresult *rows, int limit,
 	for (int i = 0; i < count; i++) {
 		if (i)
 			rc |= hearth_buf_addstr(&out, ",");
-		rc |= hearth_buf_addstr(&out, PQgetvalue(rows, i, 0));
+		rc |= hearth_buf_addstr(&out, PQgetvalue(rows, i, HEARTH_LIST_COL_DOC));
 	}
 	rc |= hearth_buf_addstr(&out, "],\"next_cursor\":");
 	if (total > limit && count > 0) {
 		memset(&next, 0, sizeof(next));
-		snprintf(next.sort_key, sizeof(next.sort_key), "%s", PQgetvalue(rows, count - 1, 1));
-		snprintf(next.id, sizeof(next.id), "%s", PQgetvalue(rows, count - 1, 2));
+		snprintf(next.sort_key, sizeof(next.sort_key), "%s", PQgetvalue(rows, count - 1, HEARTH_LIST_COL_SORT_KEY));
+		snprintf(next.id, sizeof(next.id), "%s", PQgetvalue(rows, count - 1, HEARTH_LIST_COL_ID));
 		if (hearth_cursor_encode(req->cursor_secret, scope, &next, cursor_text,
 					 sizeof(cursor_text)) != 0)
 			rc = -1;

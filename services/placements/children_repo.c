@@ -12,7 +12,7 @@ const struct hearth_stmt_def child_stmts[] = {
 	  "  (d->>'birth_month' || '-01')::date, d->>'gender', d->>'legal_status' "
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING child_doc(children)", 1 },
-	{ "child_get", "SELECT child_doc(c) FROM children c WHERE c.id = $1", 1 },
+	{ "child_get", "SELECT child_doc(c), c.version FROM children c WHERE c.id = $1", 1 },
 	{ "child_lock", "SELECT child_doc(c) FROM children c WHERE c.id = $1 FOR UPDATE", 1 },
 	{ "child_update",
 	  "UPDATE children SET local_ref = d->>'local_ref', "

@@ -18,7 +18,9 @@ const struct hearth_stmt_def ipa_stmts[] = {
 	  "  (d->>'review_due')::date "
 	  "FROM p, (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING ipa_doc(ipas)", 2 },
-	{ "ipa_get", "SELECT ipa_doc(i) FROM ipas i WHERE i.id = $1 AND i.placement_id = $2", 2 },
+	/* IPA versions are immutable: no version, so no ETag. */
+	{ "ipa_get",
+	  "SELECT ipa_doc(i), NULL::bigint FROM ipas i WHERE i.id = $1 AND i.placement_id = $2", 2 },
 	/* Oldest version first: the list reads as the agreement's history. */
 	{ "ipa_list",
 	  "SELECT ipa_doc(i), i.version_no::text, i.id FROM ipas i "

@@ -44,7 +44,7 @@ const struct hearth_stmt_def placement_stmts[] = {
 	  PLACEMENT_VALUES("coalesce(d->>'external_ref', new_id::text)") ", d->>'stop_override_reason' "
 	  "FROM (SELECT $1::jsonb AS d, gen_random_uuid() AS new_id) AS input "
 	  "RETURNING placement_doc(placements)", 1 },
-	{ "placement_get", "SELECT placement_doc(p) FROM placements p WHERE p.id = $1", 1 },
+	{ "placement_get", "SELECT placement_doc(p), p.version FROM placements p WHERE p.id = $1", 1 },
 	{ "placement_lock",
 	  "SELECT placement_doc(p) FROM placements p WHERE p.id = $1 FOR UPDATE", 1 },
 	{ "placement_update",

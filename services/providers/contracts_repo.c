@@ -24,7 +24,7 @@ const struct hearth_stmt_def contract_stmts[] = {
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING contract_doc(contracts)", 1 },
 	{ "contract_get",
-	  "SELECT contract_doc(c) FROM contracts c WHERE c.id = $1", 1 },
+	  "SELECT contract_doc(c), c.version FROM contracts c WHERE c.id = $1", 1 },
 	{ "contract_lock",
 	  "SELECT contract_doc(c) FROM contracts c WHERE c.id = $1 FOR UPDATE", 1 },
 	{ "contract_update",

@@ -44,7 +44,7 @@ const struct hearth_stmt_def framework_stmts[] = {
 	  "    n.pos FROM lots_new n, fw RETURNING 1) "
 	  "SELECT doc FROM fw", 1 },
 	{ "framework_get",
-	  "SELECT framework_doc(f) FROM frameworks f WHERE f.id = $1", 1 },
+	  "SELECT framework_doc(f), f.version FROM frameworks f WHERE f.id = $1", 1 },
 	{ "framework_lock",
 	  "SELECT framework_doc(f) FROM frameworks f WHERE f.id = $1 FOR UPDATE", 1 },
 	/* A lot sent with an id must name the lot that has its code:

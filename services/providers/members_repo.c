@@ -34,7 +34,7 @@ const struct hearth_stmt_def member_stmts[] = {
 	  "SELECT framework_member_doc(m.row, " HISTORY_OF("h") ") FROM m", 2 },
 	{ "member_get",
 	  "SELECT framework_member_doc(m, framework_member_history_doc(m.tenant_id, "
-	  "  m.framework_id, m.provider_id)) "
+	  "  m.framework_id, m.provider_id)), m.version "
 	  "FROM framework_members m WHERE m.provider_id = $1 AND m.framework_id = $2", 2 },
 	{ "member_lock",
 	  "SELECT framework_member_doc(m, framework_member_history_doc(m.tenant_id, "

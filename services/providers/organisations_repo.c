@@ -22,7 +22,7 @@ const struct hearth_stmt_def organisation_stmts[] = {
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING organisation_doc(organisations)", 1 },
 	{ "organisation_get",
-	  "SELECT organisation_doc(o) FROM organisations o WHERE o.id = $1", 1 },
+	  "SELECT organisation_doc(o), o.version FROM organisations o WHERE o.id = $1", 1 },
 	{ "organisation_lock",
 	  "SELECT organisation_doc(o) FROM organisations o WHERE o.id = $1 FOR UPDATE", 1 },
 	{ "organisation_update",

@@ -30,7 +30,7 @@ const struct hearth_stmt_def provider_stmts[] = {
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING provider_doc(providers)", 1 },
 	{ "provider_get",
-	  "SELECT provider_doc(p) FROM providers p WHERE p.id = $1", 1 },
+	  "SELECT provider_doc(p), p.version FROM providers p WHERE p.id = $1", 1 },
 	{ "provider_lock",
 	  "SELECT provider_doc(p) FROM providers p WHERE p.id = $1 FOR UPDATE", 1 },
 	{ "provider_update",

@@ -20,7 +20,7 @@ const struct hearth_stmt_def score_stmts[] = {
 	  "  inputs = excluded.inputs "
 	  "RETURNING framework_score_doc(s), s.xmax = 0, s.updated_at = now(), s.id", 2 },
 	{ "score_get",
-	  "SELECT framework_score_doc(s) FROM framework_scores s "
+	  "SELECT framework_score_doc(s), s.version FROM framework_scores s "
 	  "WHERE s.id = $1 AND s.framework_id = $2", 2 },
 	{ "score_list",
 	  "SELECT framework_score_doc(s), hearth.sort_ts(s.created_at), s.id "

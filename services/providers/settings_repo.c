@@ -29,7 +29,7 @@ const struct hearth_stmt_def setting_stmts[] = {
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING setting_doc(settings)", 1 },
 	{ "setting_get",
-	  "SELECT setting_doc(s) FROM settings s WHERE s.id = $1", 1 },
+	  "SELECT setting_doc(s), s.version FROM settings s WHERE s.id = $1", 1 },
 	{ "setting_lock",
 	  "SELECT setting_doc(s) FROM settings s WHERE s.id = $1 FOR UPDATE", 1 },
 	{ "setting_update",

@@ -21,7 +21,7 @@ const struct hearth_stmt_def concern_stmts[] = {
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING concern_doc(concerns)", 1 },
 	{ "concern_get",
-	  "SELECT concern_doc(c) FROM concerns c WHERE c.id = $1", 1 },
+	  "SELECT concern_doc(c), c.version FROM concerns c WHERE c.id = $1", 1 },
 	{ "concern_lock",
 	  "SELECT concern_doc(c) FROM concerns c WHERE c.id = $1 FOR UPDATE", 1 },
 	{ "concern_update",

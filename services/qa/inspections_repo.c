@@ -24,7 +24,7 @@ const struct hearth_stmt_def inspection_stmts[] = {
 	  "                                                 (d->>'setting_id')::uuid) s "
 	  "RETURNING inspection_doc(inspections)", 1 },
 	{ "inspection_get",
-	  "SELECT inspection_doc(i) FROM inspections i WHERE i.id = $1", 1 },
+	  "SELECT inspection_doc(i), i.version FROM inspections i WHERE i.id = $1", 1 },
 	{ "inspection_lock",
 	  "SELECT inspection_doc(i) FROM inspections i WHERE i.id = $1 FOR UPDATE", 1 },
 	{ "inspection_update",

@@ -20,7 +20,7 @@ const struct hearth_stmt_def placement_stop_stmts[] = {
 	  STOP_VALUES " FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING placement_stop_doc(placement_stops)", 1 },
 	{ "placement_stop_get",
-	  "SELECT placement_stop_doc(s) FROM placement_stops s WHERE s.id = $1", 1 },
+	  "SELECT placement_stop_doc(s), s.version FROM placement_stops s WHERE s.id = $1", 1 },
 	{ "placement_stop_lock",
 	  "SELECT placement_stop_doc(s) FROM placement_stops s WHERE s.id = $1 FOR UPDATE", 1 },
 	{ "placement_stop_update",
@@ -45,7 +45,7 @@ const struct hearth_stmt_def placement_stop_stmts[] = {
 	  "RETURNING placement_stop_acknowledgement_doc(placement_stop_acknowledgements)", 2 },
 	/* ($1 org id, $2 stop id) */
 	{ "acknowledgement_get",
-	  "SELECT placement_stop_acknowledgement_doc(a) FROM placement_stop_acknowledgements a "
+	  "SELECT placement_stop_acknowledgement_doc(a), NULL::bigint FROM placement_stop_acknowledgements a "
 	  "WHERE a.org_id = $1 AND a.stop_id = $2", 2 },
 	{ "acknowledgement_list",
 	  "SELECT placement_stop_acknowledgement_list($1::uuid)", 1 },

@@ -26,7 +26,7 @@ const struct hearth_stmt_def returns_stmts[] = {
 	  "       coalesce(d->'recommendations', '[]'::jsonb), d->>'summary' "
 	  FROM_SETTING
 	  "RETURNING reg44_report_doc(reg44_reports)", 1 },
-	{ "reg44_report_get", "SELECT reg44_report_doc(r) FROM reg44_reports r WHERE r.id = $1", 1 },
+	{ "reg44_report_get", "SELECT reg44_report_doc(r), r.version FROM reg44_reports r WHERE r.id = $1", 1 },
 	{ "reg44_report_list",
 	  "SELECT reg44_report_doc(r), hearth.sort_ts(r.created_at), r.id "
 	  "FROM reg44_reports r "
@@ -48,7 +48,7 @@ const struct hearth_stmt_def returns_stmts[] = {
 	  "       coalesce((d->>'received_on')::date, current_date), d->>'summary' "
 	  FROM_SETTING
 	  "RETURNING reg45_review_doc(reg45_reviews)", 1 },
-	{ "reg45_review_get", "SELECT reg45_review_doc(r) FROM reg45_reviews r WHERE r.id = $1", 1 },
+	{ "reg45_review_get", "SELECT reg45_review_doc(r), r.version FROM reg45_reviews r WHERE r.id = $1", 1 },
 	{ "reg45_review_list",
 	  "SELECT reg45_review_doc(r), hearth.sort_ts(r.created_at), r.id "
 	  "FROM reg45_reviews r "

@@ -23,7 +23,7 @@ const struct hearth_stmt_def visit_stmts[] = {
 	  "CROSS JOIN LATERAL providers_api.setting_profile(hearth.current_tenant(), "
 	  "                                                 (d->>'setting_id')::uuid) s "
 	  "RETURNING visit_doc(visits)", 1 },
-	{ "visit_get", "SELECT visit_doc(v) FROM visits v WHERE v.id = $1", 1 },
+	{ "visit_get", "SELECT visit_doc(v), v.version FROM visits v WHERE v.id = $1", 1 },
 	{ "visit_lock", "SELECT visit_doc(v) FROM visits v WHERE v.id = $1 FOR UPDATE", 1 },
 	{ "visit_update",
 	  "UPDATE visits SET (" VISIT_COLUMNS ") = (" VISIT_VALUES ") "
