@@ -26,6 +26,7 @@ static const char claim_sql[] =
 static const char seen_sql[] =
 	"SELECT method, path, request_hash, status, location, body FROM idempotency_keys "
 	"WHERE tenant_id = $1::uuid AND org_id = $2::uuid AND key = $3";
+enum seen_column { SEEN_METHOD, SEEN_PATH, SEEN_HASH, SEEN_STATUS, SEEN_LOCATION, SEEN_BODY };
 static const char store_sql[] =
 	"UPDATE idempotency_keys SET status = $4::int, location = $5, body = $6 "
 	"WHERE tenant_id = $1::uuid AND org_id = $2::uuid AND key = $3";
@@ -95,25 +96,25 @@ static enum hearth_idem_outcome compare_seen(PGresult *res, const char *method, 
 					     const char *hash, struct hearth_idem_replay *replay,
 					     struct hearth_problem *p)
 {
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 3)) {
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, SEEN_STATUS)) {
 		/* Gone (expired and deleted meanwhile) or committed without a stored
 		 * response: the caller may simply retry. */
 		hearth_problem_set(p, 409, "conflict",
 				   "A request with this Idempotency-Key is being processed; retry it.");
 		return HEARTH_IDEM_ERROR;
 	}
-	if (strcmp(PQgetvalue(res, 0, 0), method) != 0 || strcmp(PQgetvalue(res, 0, 1), path) != 0 ||
-	    strcmp(PQgetvalue(res, 0, 2), hash) != 0) {
+	if (strcmp(PQgetvalue(res, 0, SEEN_METHOD), method) != 0 || strcmp(PQgetvalue(res, 0, SEEN_PATH), path) != 0 ||
+	    strcmp(PQgetvalue(res, 0, SEEN_HASH), hash) != 0) {
 		hearth_problem_set(p, 422, "idempotency-key-reused",
 				   "This Idempotency-Key was used for a different request.");
 		hearth_problem_add_error(p, "Idempotency-Key",
 					 "already used with another method, path or body");
 		return HEARTH_IDEM_MISMATCH;
 	}
-	replay->status = (int)strtol(PQgetvalue(res, 0, 3), NULL, 10);
-	replay->location = PQgetisnull(res, 0, 4) ? NULL : strdup(PQgetvalue(res, 0, 4));
-	replay->body = strdup(PQgetisnull(res, 0, 5) ? "" : PQgetvalue(res, 0, 5));
-	if (!replay->body || (!PQgetisnull(res, 0, 4) && !replay->location)) {
+	replay->status = (int)strtol(PQgetvalue(res, 0, SEEN_STATUS), NULL, 10);
+	replay->location = PQgetisnull(res, 0, SEEN_LOCATION) ? NULL : strdup(PQgetvalue(res, 0, SEEN_LOCATION));
+	replay->body = strdup(PQgetisnull(res, 0, SEEN_BODY) ? "" : PQgetvalue(res, 0, SEEN_BODY));
+	if (!replay->body || (!PQgetisnull(res, 0, SEEN_LOCATION) && !replay->location)) {
 		hearth_idem_replay_release(replay);
 		hearth_problem_set(p, 500, "internal", "Internal error.");
 		return HEARTH_IDEM_ERROR;

@@ -53,8 +53,9 @@ static void explain_overlap(struct hearth_request *req, struct hearth_tx *tx, co
 	if (res && PQntuples(res) == 1)
 		snprintf(p->detail, sizeof(p->detail),
 			 "The child already has placement %s (from %s to %s) overlapping these dates.",
-			 PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-			 PQgetisnull(res, 0, 2) ? "no end date" : PQgetvalue(res, 0, 2));
+			 PQgetvalue(res, 0, OVERLAPPING_ID), PQgetvalue(res, 0, OVERLAPPING_START),
+			 PQgetisnull(res, 0, OVERLAPPING_END) ? "no end date"
+								: PQgetvalue(res, 0, OVERLAPPING_END));
 	PQclear(res);
 }
 

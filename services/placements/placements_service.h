@@ -114,6 +114,18 @@ extern const struct hearth_stmt_def push_stmts[];
 #define PUSH_BATCH_MAX_DEPTH 8
 #define PUSH_BATCH_VALUES_PER_ITEM 64
 extern const struct hearth_json_bounds push_batch_bounds;
+/* placement_overlapping's one row: the other placement's id and dates. */
+enum overlapping_column { OVERLAPPING_ID, OVERLAPPING_START, OVERLAPPING_END };
+
+/* push_upsert's result columns, one row per item (pushes_repo.c). */
+enum push_upsert_column {
+	PUSH_UPSERT_ORD,
+	PUSH_UPSERT_OUTCOME,
+	PUSH_UPSERT_ID,
+	PUSH_UPSERT_VERSION,
+	PUSH_UPSERT_SQLSTATE,
+	PUSH_UPSERT_CONSTRAINT,
+};
 
 /* == reports == */
 /* reports.c: GET /v1/reports/{sufficiency,spend,stability}; any role of a

@@ -168,11 +168,13 @@ void pushes_handle_put(struct hearth_request *req)
 		hearth_problem_set(&p, 500, "internal", "The push was not stored.");
 		goto fail;
 	}
-	if (strcmp(PQgetvalue(res, 0, 1), "error") == 0) {
-		explain_item(tx, req->json, PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5), &p);
+	if (strcmp(PQgetvalue(res, 0, PUSH_UPSERT_OUTCOME), "error") == 0) {
+		explain_item(tx, req->json, PQgetvalue(res, 0, PUSH_UPSERT_SQLSTATE),
+			     PQgetvalue(res, 0, PUSH_UPSERT_CONSTRAINT), &p);
 		goto fail;
 	}
-	const char *answer_params[2] = { PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 1) };
+	const char *answer_params[2] = { PQgetvalue(res, 0, PUSH_UPSERT_ID),
+					 PQgetvalue(res, 0, PUSH_UPSERT_OUTCOME) };
 	answer = hearth_tx_query(tx, "push_answer", 2, answer_params, &p);
 	if (!answer || PQntuples(answer) != 1) {
 		if (answer)
@@ -181,9 +183,10 @@ void pushes_handle_put(struct hearth_request *req)
 	}
 	if (hearth_tx_commit(tx, &p) != 0)
 		goto fail;
-	created = strcmp(PQgetvalue(res, 0, 1), "created") == 0;
+	created = strcmp(PQgetvalue(res, 0, PUSH_UPSERT_OUTCOME), "created") == 0;
 	if (created) {
-		snprintf(location, sizeof(location), "/v1/placements/%s", PQgetvalue(res, 0, 2));
+		snprintf(location, sizeof(location), "/v1/placements/%s",
+			 PQgetvalue(res, 0, PUSH_UPSERT_ID));
 		hearth_set_header(req, "Location", location);
 	}
 	hearth_set_etag(req, strtoll(PQgetvalue(answer, 0, 1), NULL, 10));
@@ -361,24 +364,24 @@ static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct 
 	if (!res)
 		goto out;
 	for (int r = 0; r < PQntuples(res); r++) {
-		long ord = strtol(PQgetvalue(res, r, 0), NULL, 10);
+		long ord = strtol(PQgetvalue(res, r, PUSH_UPSERT_ORD), NULL, 10);
 		if (ord < 1 || (size_t)ord > n)
 			continue;
 		size_t i = b->chunk_index[ord - 1];
 		struct push_item *it = &b->items[i];
-		if (strcmp(PQgetvalue(res, r, 1), "error") == 0) {
+		if (strcmp(PQgetvalue(res, r, PUSH_UPSERT_OUTCOME), "error") == 0) {
 			struct hearth_problem ip;
-			explain_item(tx, json_array_get(items, i), PQgetvalue(res, r, 4),
-				     PQgetvalue(res, r, 5), &ip);
+			explain_item(tx, json_array_get(items, i), PQgetvalue(res, r, PUSH_UPSERT_SQLSTATE),
+				     PQgetvalue(res, r, PUSH_UPSERT_CONSTRAINT), &ip);
 			if (item_fail(it, i, &ip) != 0)
 				goto oom;
 			continue;
 		}
-		const char *o = PQgetvalue(res, r, 1);
+		const char *o = PQgetvalue(res, r, PUSH_UPSERT_OUTCOME);
 		it->outcome = strcmp(o, "created") == 0 ? "created"
 			      : strcmp(o, "updated") == 0 ? "updated" : "unchanged";
-		snprintf(it->id, sizeof(it->id), "%s", PQgetvalue(res, r, 2));
-		it->version = strtoll(PQgetvalue(res, r, 3), NULL, 10);
+		snprintf(it->id, sizeof(it->id), "%s", PQgetvalue(res, r, PUSH_UPSERT_ID));
+		it->version = strtoll(PQgetvalue(res, r, PUSH_UPSERT_VERSION), NULL, 10);
 	}
 	rc = 0;
 	goto out;

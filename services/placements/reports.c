@@ -21,6 +21,10 @@
 
 #define REPORT_CSV_MAX (64u << 20)
 
+/* Every report statement's columns (reports_repo.c): `shown` first; then the
+ * document (JSON) or the CSV line's cells. */
+enum report_column { REPORT_COL_SHOWN = 0, REPORT_COL_DOC = 1, REPORT_COL_FIRST_CELL = 1 };
+
 struct report_run {
 	const char *resource;         /* audit resource: "report.sufficiency" */
 	const char *stmt_json, *stmt_csv;
@@ -45,7 +49,7 @@ static const char *date_param(const struct hearth_request *req, const char *name
  * is false (reports_repo.c). */
 static int report_status(const PGresult *res)
 {
-	return PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, 0), "f") == 0 ? 403 : 200;
+	return PQntuples(res) >= 1 && strcmp(PQgetvalue(res, 0, REPORT_COL_SHOWN), "f") == 0 ? 403 : 200;
 }
 
 /* One audited read that records who read the report, whether they were shown
@@ -76,10 +80,10 @@ static void report_run(struct hearth_request *req, const struct report_run *run)
 		goto fail;
 	}
 	if (req->wants_csv)
-		hearth_respond_csv_result(req, res, 1, REPORT_CSV_MAX,
+		hearth_respond_csv_result(req, res, REPORT_COL_FIRST_CELL, REPORT_CSV_MAX,
 					  "The report is too large for CSV.");
 	else
-		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 1));
+		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, REPORT_COL_DOC));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

@@ -43,6 +43,14 @@ void members_handle_list(struct hearth_request *req);
  * provider, lot and period. */
 extern const struct hearth_resource score_resource;
 extern const struct hearth_stmt_def score_stmts[];
+/* score_upsert's result: the document, whether the row is new, whether this
+ * write changed it, its id (scores_repo.c). */
+enum score_upsert_column {
+	SCORE_UPSERT_DOC,
+	SCORE_UPSERT_INSERTED,
+	SCORE_UPSERT_CHANGED,
+	SCORE_UPSERT_ID,
+};
 /* 1 when s is a scoring period: "2026" or "2026-Q1".."2026-Q4". */
 int scores_period_valid(const char *s);
 void scores_handle_create(struct hearth_request *req);
@@ -50,6 +58,8 @@ void scores_handle_get(struct hearth_request *req);
 void scores_handle_list(struct hearth_request *req);
 /* ranking.c / ranking_repo.c */
 extern const struct hearth_stmt_def ranking_stmts[];
+/* ranking_get's one row: framework found, lot found, the ranking document. */
+enum ranking_column { RANKING_FRAMEWORK_FOUND, RANKING_LOT_FOUND, RANKING_DOC };
 void ranking_handle_get(struct hearth_request *req);
 
 /* == contracts == */

@@ -64,18 +64,18 @@ void ranking_handle_get(struct hearth_request *req)
 	res = hearth_db_read_statement(req->db, &req->actor, "ranking_get", 3, params, &p);
 	if (!res)
 		goto fail;
-	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, RANKING_FRAMEWORK_FOUND), "t") != 0) {
 		hearth_problem_set(&p, 404, "not-found", "No framework with this id.");
 		goto fail;
 	}
-	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+	if (strcmp(PQgetvalue(res, 0, RANKING_LOT_FOUND), "t") != 0) {
 		hearth_problem_field(&p, "lot_id", "names no lot of this framework");
 		goto fail;
 	}
 	if (req->wants_csv)
-		respond_ranking_csv(req, PQgetvalue(res, 0, 2));
+		respond_ranking_csv(req, PQgetvalue(res, 0, RANKING_DOC));
 	else
-		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 2));
+		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, RANKING_DOC));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

@@ -122,8 +122,8 @@ static int store_score(struct hearth_request *req, struct hearth_tx *tx, const c
 static int record_score(struct hearth_request *req, struct hearth_tx *tx, const PGresult *res,
 			int status, const char *location, struct hearth_problem *p)
 {
-	const char *doc_text = PQgetvalue(res, 0, 0);
-	int changed = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	const char *doc_text = PQgetvalue(res, 0, SCORE_UPSERT_DOC);
+	int changed = strcmp(PQgetvalue(res, 0, SCORE_UPSERT_CHANGED), "t") == 0;
 	const char *key = hearth_header(req, "Idempotency-Key");
 	json_t *doc = json_loads(doc_text, 0, NULL);
 	const char *id = json_string_value(json_object_get(doc, "id"));
@@ -173,16 +173,16 @@ void scores_handle_create(struct hearth_request *req)
 		goto fail;
 	if (store_score(req, tx, fw_id, &res, &p) != 0)
 		goto fail;
-	status = strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? 201 : 200;
+	status = strcmp(PQgetvalue(res, 0, SCORE_UPSERT_INSERTED), "t") == 0 ? 201 : 200;
 	if (status == 201)
 		snprintf(location, sizeof(location), "/v1/frameworks/%s/scores/%s", fw_id,
-			 PQgetvalue(res, 0, 3));
+			 PQgetvalue(res, 0, SCORE_UPSERT_ID));
 	if (record_score(req, tx, res, status, status == 201 ? location : NULL, &p) != 0 ||
 	    hearth_tx_commit(tx, &p) != 0)
 		goto fail;
 	if (status == 201)
 		hearth_set_header(req, "Location", location);
-	hearth_respond_doc(req, status, PQgetvalue(res, 0, 0));
+	hearth_respond_doc(req, status, PQgetvalue(res, 0, SCORE_UPSERT_DOC));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

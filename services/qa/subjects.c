@@ -10,6 +10,9 @@
 
 #include "qa_service.h"
 
+/* qa_setting_profile's one row (subjects_repo.c). */
+enum profile_column { PROFILE_PROVIDER_ID, PROFILE_REGULATOR, PROFILE_SETTING_TYPE };
+
 int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 		      struct qa_setting *out, struct hearth_problem *p)
 {
@@ -21,9 +24,12 @@ int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 		return -1;
 	rc = PQntuples(res) == 1;
 	if (rc) {
-		snprintf(out->provider_id, sizeof(out->provider_id), "%s", PQgetvalue(res, 0, 0));
-		snprintf(out->regulator, sizeof(out->regulator), "%s", PQgetvalue(res, 0, 1));
-		snprintf(out->setting_type, sizeof(out->setting_type), "%s", PQgetvalue(res, 0, 2));
+		snprintf(out->provider_id, sizeof(out->provider_id), "%s",
+			 PQgetvalue(res, 0, PROFILE_PROVIDER_ID));
+		snprintf(out->regulator, sizeof(out->regulator), "%s",
+			 PQgetvalue(res, 0, PROFILE_REGULATOR));
+		snprintf(out->setting_type, sizeof(out->setting_type), "%s",
+			 PQgetvalue(res, 0, PROFILE_SETTING_TYPE));
 	}
 	PQclear(res);
 	return rc;
