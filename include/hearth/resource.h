@@ -77,6 +77,19 @@ enum hearth_list_column {
 	HEARTH_LIST_COL_ID = 2,
 };
 
+/* A database constraint that is about one field: its violation is answered as a
+ * 400 naming that field. Tables end with a NULL constraint. */
+struct hearth_constraint_field {
+	const char *constraint;
+	const char *field;
+	const char *message;
+};
+
+/* When p's constraint is in `table`, make p a 400 naming the field and return
+ * 1; otherwise leave p alone and return 0. */
+int hearth_problem_from_constraint(struct hearth_problem *p,
+				   const struct hearth_constraint_field *table);
+
 struct hearth_resource {
 	const char *name;                  /* audit resource and subject type: "provider" */
 	const char *event_prefix;          /* "providers.provider"; NULL: no events */
@@ -91,6 +104,9 @@ struct hearth_resource {
 	const char *const *csv_columns;    /* NULL-terminated dotted paths */
 	const struct hearth_status_verb *status_verbs;
 	hearth_domain_check check;
+	/* Constraints answered as a field error (400), tried before `explain`,
+	 * which is left the conflicts that need a sentence of their own. */
+	const struct hearth_constraint_field *constraint_fields;
 	hearth_conflict_explain explain;
 	int audit_reads;
 };

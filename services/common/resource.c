@@ -61,6 +61,26 @@ void hearth_respond_doc(struct hearth_request *req, int status, const char *doc_
 	hearth_respond_json_text(req, status, doc_text);
 }
 
+int hearth_problem_from_constraint(struct hearth_problem *p,
+				   const struct hearth_constraint_field *table)
+{
+	for (const struct hearth_constraint_field *c = table; c && c->constraint; c++)
+		if (strcmp(p->constraint, c->constraint) == 0) {
+			hearth_problem_clear(p);
+			hearth_problem_field(p, c->field, "%s", c->message);
+			return 1;
+		}
+	return 0;
+}
+
+/* A failed write's problem, in the resource's own words where it has them. */
+static void explain_failure(struct hearth_request *req, const struct hearth_resource *r,
+			    struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)
+{
+	if (!hearth_problem_from_constraint(p, r->constraint_fields) && r->explain)
+		r->explain(req, tx, doc, p);
+}
+
 /* Parameters: `first` values, then the resource's extra path params. */
 static int sql_params(struct hearth_request *req, const struct hearth_resource *r,
 		      const char **params, const char *const *first, int n_first)
@@ -176,8 +196,7 @@ void hearth_resource_create(struct hearth_request *req, const struct hearth_reso
 	if (!res || PQntuples(res) != 1) {
 		if (res && !p.status)
 			hearth_problem_set(&p, 404, "not-found", "The parent resource does not exist.");
-		if (r->explain)
-			r->explain(req, tx, req->json, &p);
+		explain_failure(req, r, tx, req->json, &p);
 		goto fail;
 	}
 	created = json_loads(PQgetvalue(res, 0, HEARTH_DOC_COL), 0, NULL);
@@ -364,8 +383,7 @@ void hearth_resource_patch(struct hearth_request *req, const struct hearth_resou
 	if (!res || PQntuples(res) != 1) {
 		if (res && !p.status)
 			hearth_problem_set(&p, 404, "not-found", "No %s with this id.", r->name);
-		if (r->explain)
-			r->explain(req, tx, merged, &p);
+		explain_failure(req, r, tx, merged, &p);
 		goto fail;
 	}
 	updated = json_loads(PQgetvalue(res, 0, HEARTH_DOC_COL), 0, NULL);

@@ -122,9 +122,7 @@ int placement_check_rules(const json_t *doc, struct hearth_problem *p)
 }
 
 /* Database constraints that name one field of a placement or a child. */
-static const struct {
-	const char *constraint, *field, *message;
-} field_constraints[] = {
+static const struct hearth_constraint_field field_constraints[] = {
 	{ "placements_child_fkey", "child_id", "names no child of your organisation" },
 	{ "placements_provider_fkey", "provider_id", "names no provider of this tenant" },
 	{ "placements_setting_fkey", "setting_id", "names no setting of this tenant" },
@@ -137,6 +135,7 @@ static const struct {
 	{ "children_birth_month_future_check", "birth_month", "must not be in the future" },
 	{ "children_placement_age_check", "birth_month",
 	  "would make the child 26 or over when one of its placements starts" },
+	{ NULL, NULL, NULL },
 };
 
 int placement_explain_constraint(struct hearth_problem *p)
@@ -155,15 +154,7 @@ int placement_explain_constraint(struct hearth_problem *p)
 				   "Only a local authority of this tenant records children.");
 		return 1;
 	}
-	for (size_t i = 0; i < HEARTH_ARRAY_SIZE(field_constraints); i++) {
-		if (strcmp(p->constraint, field_constraints[i].constraint) == 0) {
-			hearth_problem_clear(p);
-			hearth_problem_field(p, field_constraints[i].field, "%s",
-					     field_constraints[i].message);
-			return 1;
-		}
-	}
-	return 0;
+	return hearth_problem_from_constraint(p, field_constraints);
 }
 
 void placement_explain_stop(struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)

@@ -77,6 +77,13 @@ static int check_contract(const json_t *doc, struct hearth_request *req, struct 
 	return rc;
 }
 
+static const struct hearth_constraint_field contract_constraints[] = {
+	{ "contracts_provider_fkey", "provider_id", "names no provider of this tenant" },
+	{ "contracts_framework_fkey", "framework_id", "names no framework of this tenant" },
+	{ "contracts_lot_fkey", "lot_id", "names no lot of this framework" },
+	{ NULL, NULL, NULL },
+};
+
 static void explain_contract(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			     struct hearth_problem *p)
 {
@@ -86,15 +93,6 @@ static void explain_contract(struct hearth_request *req, struct hearth_tx *tx, c
 				   "Another contract of this tenant already has reference \"%s\".",
 				   json_string_value(json_object_get(doc, "reference")));
 		hearth_problem_add_error(p, "reference", "is already used in this tenant");
-	} else if (strcmp(p->constraint, "contracts_provider_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
-	} else if (strcmp(p->constraint, "contracts_framework_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "framework_id", "names no framework of this tenant");
-	} else if (strcmp(p->constraint, "contracts_lot_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "lot_id", "names no lot of this framework");
 	}
 }
 
@@ -134,5 +132,6 @@ const struct hearth_resource contract_resource = {
 	.csv_columns = contract_csv,
 	.status_verbs = contract_verbs,
 	.check = check_contract,
+	.constraint_fields = contract_constraints,
 	.explain = explain_contract,
 };

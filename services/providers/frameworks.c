@@ -114,15 +114,17 @@ static int check_framework(const json_t *doc, struct hearth_request *req,
 	return rc;
 }
 
+static const struct hearth_constraint_field framework_constraints[] = {
+	{ "frameworks_lead_org_fkey", "lead_org_id", "names no organisation of this tenant" },
+	{ NULL, NULL, NULL },
+};
+
 static void explain_framework(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			      struct hearth_problem *p)
 {
 	(void)req;
 	(void)doc;
-	if (strcmp(p->constraint, "frameworks_lead_org_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "lead_org_id", "names no organisation of this tenant");
-	} else if (strcmp(p->constraint, "framework_lots_id_matches_code") == 0) {
+	if (strcmp(p->constraint, "framework_lots_id_matches_code") == 0) {
 		hearth_problem_clear(p);
 		hearth_problem_field(p, "lots", "a lot's id must be the id of the lot with its code "
 						"(lots are matched by code)");
@@ -168,6 +170,7 @@ const struct hearth_resource framework_resource = {
 	.csv_columns = framework_csv,
 	.status_verbs = framework_verbs,
 	.check = check_framework,
+	.constraint_fields = framework_constraints,
 	.explain = explain_framework,
 };
 

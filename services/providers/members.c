@@ -55,6 +55,13 @@ static int check_member(const json_t *doc, struct hearth_request *req, struct he
 	return rc;
 }
 
+static const struct hearth_constraint_field member_constraints[] = {
+	{ "framework_members_lot_fkey", "lot_id", "names no lot of this framework" },
+	{ "framework_members_provider_fkey", "provider_id", "names no provider of this tenant" },
+	{ "framework_members_left_on_check", "left_on", "must not be before joined_on" },
+	{ NULL, NULL, NULL },
+};
+
 static void explain_member(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			   struct hearth_problem *p)
 {
@@ -64,21 +71,12 @@ static void explain_member(struct hearth_request *req, struct hearth_tx *tx, con
 				   "Provider %s is already a member of this framework.",
 				   json_string_value(json_object_get(doc, "provider_id")));
 		hearth_problem_add_error(p, "provider_id", "is already a member of this framework");
-	} else if (strcmp(p->constraint, "framework_members_lot_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "lot_id", "names no lot of this framework");
-	} else if (strcmp(p->constraint, "framework_members_provider_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
 	} else if (strcmp(p->constraint, "framework_scores_member_fkey") == 0) {
 		hearth_problem_set(p, 409, "conflict",
 				   "The member has scores in its current lot; it cannot move lot.");
 		hearth_problem_add_error(p, "lot_id", "cannot change while scores name the lot");
 	} else if (strcmp(p->constraint, "framework_members_framework_open_check") == 0) {
 		hearth_problem_set(p, 409, "conflict", "The framework is closed: it admits no new members.");
-	} else if (strcmp(p->constraint, "framework_members_left_on_check") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "left_on", "must not be before joined_on");
 	}
 }
 
@@ -119,6 +117,7 @@ const struct hearth_resource member_resource = {
 	.csv_columns = member_csv,
 	.status_verbs = member_verbs,
 	.check = check_member,
+	.constraint_fields = member_constraints,
 	.explain = explain_member,
 };
 

@@ -49,6 +49,14 @@ static int check_organisation(const json_t *doc, struct hearth_request *req,
 	return 0;
 }
 
+static const struct hearth_constraint_field organisation_constraints[] = {
+	{ "organisations_kind_immutable", "kind", "cannot be changed after creation" },
+	{ "organisations_provider_id_immutable", "provider_id",
+	  "cannot be changed after creation" },
+	{ "organisations_provider_fkey", "provider_id", "names no provider of this tenant" },
+	{ NULL, NULL, NULL },
+};
+
 static void explain_organisation(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 				 struct hearth_problem *p)
 {
@@ -58,15 +66,6 @@ static void explain_organisation(struct hearth_request *req, struct hearth_tx *t
 				   "Another organisation of this tenant already has code \"%s\".",
 				   json_string_value(json_object_get(doc, "code")));
 		hearth_problem_add_error(p, "code", "is already used in this tenant");
-	} else if (strcmp(p->constraint, "organisations_kind_immutable") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "kind", "cannot be changed after creation");
-	} else if (strcmp(p->constraint, "organisations_provider_id_immutable") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "provider_id", "cannot be changed after creation");
-	} else if (strcmp(p->constraint, "organisations_provider_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
 	}
 }
 
@@ -101,5 +100,6 @@ const struct hearth_resource organisation_resource = {
 	.csv_columns = organisation_csv,
 	.status_verbs = organisation_verbs,
 	.check = check_organisation,
+	.constraint_fields = organisation_constraints,
 	.explain = explain_organisation,
 };

@@ -85,16 +85,10 @@ static int check_provider(const json_t *doc, struct hearth_request *req, struct 
 	return 0;
 }
 
-static void explain_provider(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
-			     struct hearth_problem *p)
-{
-	(void)req;
-	(void)doc;
-	if (strcmp(p->constraint, "providers_lead_org_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "lead_org_id", "names no organisation of this tenant");
-	}
-}
+static const struct hearth_constraint_field provider_constraints[] = {
+	{ "providers_lead_org_fkey", "lead_org_id", "names no organisation of this tenant" },
+	{ NULL, NULL, NULL },
+};
 
 static const struct hearth_filter provider_filters[] = {
 	{ "q", HEARTH_FILTER_TEXT, NULL },
@@ -133,5 +127,5 @@ const struct hearth_resource provider_resource = {
 	.csv_columns = provider_csv,
 	.status_verbs = provider_verbs,
 	.check = check_provider,
-	.explain = explain_provider,
+	.constraint_fields = provider_constraints,
 };

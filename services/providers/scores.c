@@ -53,18 +53,12 @@ static int check_score(const json_t *doc, struct hearth_request *req, struct hea
 	return 0;
 }
 
-static void explain_score(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc, struct hearth_problem *p)
-{
-	(void)req;
-	(void)doc;
-	if (strcmp(p->constraint, "framework_scores_lot_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "lot_id", "names no lot of this framework");
-	} else if (strcmp(p->constraint, "framework_scores_member_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "provider_id", "is not a member of this framework in lot_id");
-	}
-}
+static const struct hearth_constraint_field score_constraints[] = {
+	{ "framework_scores_lot_fkey", "lot_id", "names no lot of this framework" },
+	{ "framework_scores_member_fkey", "provider_id",
+	  "is not a member of this framework in lot_id" },
+	{ NULL, NULL, NULL },
+};
 
 static const struct hearth_filter score_filters[] = {
 	{ "lot_id", HEARTH_FILTER_UUID, NULL },
@@ -93,7 +87,7 @@ const struct hearth_resource score_resource = {
 	.filters = score_filters,
 	.csv_columns = score_csv,
 	.check = check_score,
-	.explain = explain_score,
+	.constraint_fields = score_constraints,
 };
 
 /* Run the upsert and its effects inside `tx`. Returns 0 with *res (doc,
@@ -109,7 +103,7 @@ static int store_score(struct hearth_request *req, struct hearth_tx *tx, const c
 	if (!body)
 		hearth_problem_out_of_memory(p);
 	else if (!*res)
-		explain_score(req, tx, req->json, p);
+		hearth_problem_from_constraint(p, score_constraints);
 	else if (PQntuples(*res) != 1)
 		hearth_problem_set(p, 404, "not-found", "No framework with this id.");
 	else

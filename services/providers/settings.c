@@ -103,14 +103,16 @@ static void explain_urn_conflict(struct hearth_request *req, struct hearth_tx *t
 	PQclear(res);
 }
 
+static const struct hearth_constraint_field setting_constraints[] = {
+	{ "settings_provider_fkey", "provider_id", "names no provider of this tenant" },
+	{ NULL, NULL, NULL },
+};
+
 static void explain_setting(struct hearth_request *req, struct hearth_tx *tx, const json_t *doc,
 			    struct hearth_problem *p)
 {
 	if (strcmp(p->constraint, "settings_urn_key") == 0) {
 		explain_urn_conflict(req, tx, doc, p);
-	} else if (strcmp(p->constraint, "settings_provider_fkey") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "provider_id", "names no provider of this tenant");
 	}
 }
 
@@ -152,5 +154,6 @@ const struct hearth_resource setting_resource = {
 	.csv_columns = setting_csv,
 	.status_verbs = setting_verbs,
 	.check = check_setting,
+	.constraint_fields = setting_constraints,
 	.explain = explain_setting,
 };

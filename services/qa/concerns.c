@@ -61,16 +61,11 @@ static int check_concern(const json_t *doc, struct hearth_request *req, struct h
 	return own == 1 ? 0 : -1;
 }
 
-static void explain_concern(struct hearth_request *req, struct hearth_tx *tx,
-			 const json_t *doc, struct hearth_problem *p)
-{
-	(void)req;
-	(void)doc;
-	if (strcmp(p->constraint, "concerns_escalation_kept") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "escalation_level", "cannot go below the level already reached");
-	}
-}
+static const struct hearth_constraint_field concern_constraints[] = {
+	{ "concerns_escalation_kept", "escalation_level",
+	  "cannot go below the level already reached" },
+	{ NULL, NULL, NULL },
+};
 
 static const struct hearth_filter concern_filters[] = {
 	{ "provider_id", HEARTH_FILTER_UUID, NULL },
@@ -106,6 +101,6 @@ const struct hearth_resource concern_resource = {
 	.csv_columns = concern_csv,
 	.status_verbs = concern_verbs,
 	.check = check_concern,
-	.explain = explain_concern,
+	.constraint_fields = concern_constraints,
 	.audit_reads = 1,
 };

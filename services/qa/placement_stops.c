@@ -60,16 +60,11 @@ static int check_stop(const json_t *doc, struct hearth_request *req, struct hear
 	return qa_check_subject(req, provider_id, setting_id, p);
 }
 
-static void explain_stop(struct hearth_request *req, struct hearth_tx *tx,
-			 const json_t *doc, struct hearth_problem *p)
-{
-	(void)req;
-	(void)doc;
-	if (strcmp(p->constraint, "placement_stops_lift_is_final") == 0) {
-		hearth_problem_clear(p);
-		hearth_problem_field(p, "status", "a lifted stop stays lifted; issue a new stop instead");
-	}
-}
+static const struct hearth_constraint_field stop_constraints[] = {
+	{ "placement_stops_lift_is_final", "status",
+	  "a lifted stop stays lifted; issue a new stop instead" },
+	{ NULL, NULL, NULL },
+};
 
 static const struct hearth_filter stop_filters[] = {
 	{ "provider_id", HEARTH_FILTER_UUID, NULL },
@@ -103,5 +98,5 @@ const struct hearth_resource placement_stop_resource = {
 	.csv_columns = stop_csv,
 	.status_verbs = stop_verbs,
 	.check = check_stop,
-	.explain = explain_stop,
+	.constraint_fields = stop_constraints,
 };
