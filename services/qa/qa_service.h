@@ -102,4 +102,9 @@ extern const struct hearth_stmt_def returns_stmts[];
 void reg44_reports_handle_list(struct hearth_request *req);
 void reg44_reports_handle_missing(struct hearth_request *req);
 
+/* == action plans == */
+/* action_plans.c / action_plans_repo.c */
+extern const struct hearth_resource action_plan_resource;
+extern const struct hearth_stmt_def action_plan_stmts[];
+
 #endif

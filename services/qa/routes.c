@@ -60,6 +60,13 @@ const struct hearth_route qa_routes[] = {
 	{ "POST", "/v1/reg45-reviews", hearth_handle_create, JSON_BODY,
 	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg45_review_resource, NULL },
 	{ "GET", "/v1/reg45-reviews/{id}", hearth_handle_get, 0, ANY, &reg45_review_resource, NULL },
+	/* == action plans: providers answer their own items == */
+	{ "GET", "/v1/action-plans", hearth_handle_list, 0, ANY, &action_plan_resource, NULL },
+	{ "POST", "/v1/action-plans", hearth_handle_create, JSON_BODY, RECORDERS,
+	  &action_plan_resource, NULL },
+	{ "GET", "/v1/action-plans/{id}", hearth_handle_get, 0, ANY, &action_plan_resource, NULL },
+	{ "PATCH", "/v1/action-plans/{id}", hearth_handle_patch, PATCH_BODY,
+	  RECORDERS | HEARTH_ROLE_PROVIDER, &action_plan_resource, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -75,5 +82,7 @@ const struct hearth_stmt_def *const qa_statements[] = {
 	qa_policy_stmts,
 	visit_stmts,
 	returns_stmts,
+	/* == action plans and risk == */
+	action_plan_stmts,
 	NULL,
 };

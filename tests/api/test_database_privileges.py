@@ -49,6 +49,7 @@ EXPECTED = {
         "qa.visits": "SELECT,INSERT,UPDATE",
         "qa.reg44_reports": "SELECT,INSERT",
         "qa.reg45_reviews": "SELECT,INSERT",
+        "qa.action_plans": "SELECT,INSERT,UPDATE",
         "qa.outbox": "INSERT",
         "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
