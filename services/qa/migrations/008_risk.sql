@@ -12,8 +12,8 @@
 --          significant_concern_open  a significant concern of any kind not closed
 --   amber  inspection_amber          the latest inspection's band is amber
 --          moderate_concern_open     a moderate concern not closed
---          reg44_missing             a Reg 44 report missing (reg44_missing(p_day)) for
---                                    one of the 3 months before p_day's month
+--          reg44_missing             a Reg 44 report missing (as reg44_missing(p_day)
+--                                    says) for one of the 3 months before p_day's month
 --          reg44_no_registered_manager  the latest Reg 44 report received by p_day says
 --                                    no registered manager is in post
 --          action_items_overdue      an open plan with items open past due on p_day
@@ -97,6 +97,23 @@ CREATE FUNCTION risk_facts(p_day date, p_provider uuid)
         WHERE p_provider IS NULL OR e.provider_id = p_provider
     ), threshold AS (
         SELECT (qa.qa_policy_doc() ->> 'instability_endings')::integer AS endings
+    ), reg44_missing_recent AS MATERIALIZED (
+        -- reg44_missing() (qa 006) for the 3 months before p_day's month,
+        -- the register asked only about the settings with no report.
+        SELECT m.month, m.setting_id, m.provider_id,
+               (m.month + interval '1 month')::date - 1 + d.due_days AS due_on
+        FROM placements_api.settings_with_children_by_month(
+                 hearth.current_tenant(),
+                 (date_trunc('month', p_day) - interval '3 months')::date,
+                 (date_trunc('month', p_day) - interval '1 month')::date) m
+        CROSS JOIN (SELECT (qa.qa_policy_doc() ->> 'reg44_due_days')::integer AS due_days) d
+        WHERE (m.month + interval '1 month')::date - 1 + d.due_days < p_day
+          AND (p_provider IS NULL OR m.provider_id = p_provider)
+          AND NOT EXISTS (SELECT 1 FROM qa.reg44_reports r
+                          WHERE r.tenant_id = hearth.current_tenant()
+                            AND r.setting_id = m.setting_id AND r.month = m.month
+                            AND r.received_on <= p_day)
+        GROUP BY m.month, m.setting_id, m.provider_id, d.due_days
     )
     SELECT 'setting', i.provider_id, i.setting_id, 'inspection_' || i.risk_band, i.risk_band,
            format('Latest inspection (%s %s, %s) is rated %s', i.regulator, i.inspection_type,
@@ -126,13 +143,12 @@ CREATE FUNCTION risk_facts(p_day date, p_provider uuid)
     WHERE c.tenant_id = hearth.current_tenant() AND c.status <> 'closed' AND r.fired
       AND (p_provider IS NULL OR c.provider_id = p_provider)
     UNION ALL
-    SELECT 'setting', (m.doc ->> 'provider_id')::uuid, (m.doc ->> 'setting_id')::uuid,
-           'reg44_missing', 'amber',
-           format('No Reg 44 report for %s (due %s)', m.doc ->> 'month', m.doc ->> 'due_on'),
+    SELECT 'setting', m.provider_id, m.setting_id, 'reg44_missing', 'amber',
+           format('No Reg 44 report for %s (due %s)', to_char(m.month, 'YYYY-MM'), m.due_on),
            NULL, NULL
-    FROM qa.reg44_missing(p_day) m
-    WHERE m.doc ->> 'month' >= to_char(date_trunc('month', p_day) - interval '3 months', 'YYYY-MM')
-      AND (p_provider IS NULL OR (m.doc ->> 'provider_id')::uuid = p_provider)
+    FROM reg44_missing_recent m
+    CROSS JOIN LATERAL providers_api.setting_profile(hearth.current_tenant(), m.setting_id) s
+    WHERE s.setting_type = 'childrens_home'
     UNION ALL
     SELECT 'setting', r.provider_id, r.setting_id, 'reg44_no_registered_manager', 'amber',
            format('Latest Reg 44 report (%s) says no registered manager is in post',
@@ -207,13 +223,17 @@ CREATE FUNCTION risk_docs(p_day date, p_type text, p_provider uuid, p_subject uu
         WHERE (p_type IS NULL OR a.subject_type = p_type)
           AND (p_subject IS NULL OR a.subject_id = p_subject)
     ), reasons AS (
-        -- A setting: its own facts and endings, and stops against its whole provider.
+        -- A setting: its own facts and endings, and stops against its whole
+        -- provider (equality joins each, so the tenant's answer stays linear).
         SELECT w.subject_type, w.subject_id, f.*
         FROM wanted w JOIN facts f
-          ON w.subject_type = 'setting'
-         AND ((f.scope IN ('setting', 'setting_endings') AND f.setting_id = w.subject_id)
-              OR (f.scope = 'provider' AND f.rule = 'placement_stop'
-                  AND f.provider_id = w.provider_id))
+          ON w.subject_type = 'setting' AND f.setting_id = w.subject_id
+         AND f.scope IN ('setting', 'setting_endings')
+        UNION ALL
+        SELECT w.subject_type, w.subject_id, f.*
+        FROM wanted w JOIN facts f
+          ON w.subject_type = 'setting' AND f.provider_id = w.provider_id
+         AND f.scope = 'provider' AND f.rule = 'placement_stop'
         UNION ALL
         -- A provider: every fact of it and its settings, endings summed over it.
         SELECT w.subject_type, w.subject_id, f.*
