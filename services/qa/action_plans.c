@@ -51,8 +51,8 @@ static const struct hearth_field_spec plan_fields[] = {
 	{ .name = NULL },
 };
 
-/* A provider organisation answers its own provider's plans only; everyone
- * else who writes holds a recorder role. 0, or -1 with a 403 (or the
+/* A provider organisation answers its own provider's plans only, and opens
+ * none; everyone else who writes holds a recorder role. 0, or -1 with a 403 (or the
  * database problem). */
 static int check_writer(struct hearth_request *req, const char *provider_id,
 			struct hearth_problem *p)
@@ -64,7 +64,11 @@ static int check_writer(struct hearth_request *req, const char *provider_id,
 	if (!res)
 		return -1;
 	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
-		if (provider_id && strcmp(PQgetvalue(res, 0, 0), provider_id) == 0)
+		/* Whatever its roles: row-level security refuses the insert too. */
+		if (strcmp(req->method, "POST") == 0)
+			hearth_problem_set(p, 403, "forbidden",
+					   "A provider answers action plans; it does not open them.");
+		else if (provider_id && strcmp(PQgetvalue(res, 0, 0), provider_id) == 0)
 			rc = 0;
 		else
 			hearth_problem_set(p, 403, "forbidden",

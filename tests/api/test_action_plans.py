@@ -178,6 +178,9 @@ def test_provider_answers_its_own_items_only(api, provider_org, stack_env):
     assert_problem(api.get(f"/v1/action-plans/{other['id']}", **as_provider), 404)
     assert_problem(api.patch(f"/v1/action-plans/{other['id']}", {"status": "closed"},
                              **as_provider), 404)
+    # Nor does it open one, whatever roles its token holds.
+    assert_problem(api.post("/v1/action-plans", plan(), org=provider_org, roles="qa_officer"),
+                   403, "forbidden")
     listed = api.get("/v1/action-plans?limit=500", **as_provider).json()["items"]
     assert listed and all(x["provider_id"] == DEMO_PROVIDER for x in listed)
     assert psql(stack_env, "SELECT count(*) FROM audit.events WHERE resource = 'action_plan' "
