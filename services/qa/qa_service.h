@@ -36,6 +36,11 @@ int qa_setting_lookup(struct hearth_request *req, const char *setting_id,
 int qa_check_subject(struct hearth_request *req, const char *provider_id, const char *setting_id,
 		     struct hearth_problem *p);
 
+/* 1 when provider `provider_id` is the request's tenant's, 0 when not, -1
+ * with the problem filled when the database fails. */
+int qa_provider_lookup(struct hearth_request *req, const char *provider_id,
+		       struct hearth_problem *p);
+
 /* Who records quality work (API.md §5). */
 #define QA_RECORDER_ROLES \
 	(HEARTH_ROLE_QA_OFFICER | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_TENANT_ADMIN)
@@ -101,5 +106,17 @@ extern const struct hearth_resource reg45_review_resource;
 extern const struct hearth_stmt_def returns_stmts[];
 void reg44_reports_handle_list(struct hearth_request *req);
 void reg44_reports_handle_missing(struct hearth_request *req);
+
+/* == action plans == */
+/* action_plans.c / action_plans_repo.c */
+extern const struct hearth_resource action_plan_resource;
+extern const struct hearth_stmt_def action_plan_stmts[];
+
+/* == risk and its overrides == */
+/* risk.c / risk_repo.c */
+extern const struct hearth_resource risk_override_resource;
+extern const struct hearth_stmt_def risk_stmts[];
+void risk_handle_list(struct hearth_request *req);
+void risk_handle_get(struct hearth_request *req);
 
 #endif

@@ -60,6 +60,21 @@ const struct hearth_route qa_routes[] = {
 	{ "POST", "/v1/reg45-reviews", hearth_handle_create, JSON_BODY,
 	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg45_review_resource, NULL },
 	{ "GET", "/v1/reg45-reviews/{id}", hearth_handle_get, 0, ANY, &reg45_review_resource, NULL },
+	/* == action plans: providers answer their own items == */
+	{ "GET", "/v1/action-plans", hearth_handle_list, 0, ANY, &action_plan_resource, NULL },
+	{ "POST", "/v1/action-plans", hearth_handle_create, JSON_BODY, RECORDERS,
+	  &action_plan_resource, NULL },
+	{ "GET", "/v1/action-plans/{id}", hearth_handle_get, 0, ANY, &action_plan_resource, NULL },
+	{ "PATCH", "/v1/action-plans/{id}", hearth_handle_patch, PATCH_BODY,
+	  RECORDERS | HEARTH_ROLE_PROVIDER, &action_plan_resource, NULL },
+	/* == risk: computed on each read; overrides by those who record == */
+	{ "GET", "/v1/risk", risk_handle_list, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/risk/overrides", hearth_handle_list, 0, ANY, &risk_override_resource, NULL },
+	{ "POST", "/v1/risk/overrides", hearth_handle_create, JSON_BODY, RECORDERS,
+	  &risk_override_resource, NULL },
+	{ "GET", "/v1/risk/overrides/{id}", hearth_handle_get, 0, ANY, &risk_override_resource,
+	  NULL },
+	{ "GET", "/v1/risk/{subject_type}/{id}", risk_handle_get, 0, ANY, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -75,5 +90,8 @@ const struct hearth_stmt_def *const qa_statements[] = {
 	qa_policy_stmts,
 	visit_stmts,
 	returns_stmts,
+	/* == action plans and risk == */
+	action_plan_stmts,
+	risk_stmts,
 	NULL,
 };

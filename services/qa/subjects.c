@@ -73,6 +73,12 @@ int qa_check_subject(struct hearth_request *req, const char *provider_id, const 
 	return 0;
 }
 
+int qa_provider_lookup(struct hearth_request *req, const char *provider_id,
+		       struct hearth_problem *p)
+{
+	return ask(req, HEARTH_STMT_USE("qa_provider_exists", 1), provider_id, p);
+}
+
 int qa_child_is_own(struct hearth_request *req, const char *child_id, struct hearth_problem *p)
 {
 	return ask(req, HEARTH_STMT_USE("qa_child_is_own", 1), child_id, p);

@@ -49,6 +49,8 @@ EXPECTED = {
         "qa.visits": "SELECT,INSERT,UPDATE",
         "qa.reg44_reports": "SELECT,INSERT",
         "qa.reg45_reviews": "SELECT,INSERT",
+        "qa.action_plans": "SELECT,INSERT,UPDATE",
+        "qa.risk_overrides": "SELECT,INSERT",
         "qa.outbox": "INSERT",
         "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
@@ -191,6 +193,8 @@ PUBLISHED = [
     ("placements_api.settings_with_children_by_month",
      "'{tenant}', (current_date - 365), current_date", "hearth_qa"),
     ("placements_api.own_provider", "'{tenant}'", "hearth_qa"),
+    ("placements_api.unplanned_endings", "'{tenant}', (current_date - 365), current_date",
+     "hearth_qa"),
     ("qa_api.stop_in_force", "'{tenant}', '00000000-0000-4000-8000-0000000a0010', "
      "'00000000-0000-4000-8000-0000000b0013', current_date", "hearth_placements"),
 ]

@@ -1,0 +1,39 @@
+/*
+ * risk_repo.c - the SQL of risk and its overrides. Row-level security limits
+ * every statement to the request's tenant; the rules are risk_facts() and
+ * risk_docs() (qa 008).
+ */
+#include "qa_service.h"
+
+const struct hearth_stmt_def risk_stmts[] = {
+	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> one document. */
+	{ "risk_list",
+	  "SELECT jsonb_build_object('as_at', day, 'items', "
+	  "       coalesce((SELECT jsonb_agg(r.doc) FROM risk_docs(day, $2, NULL, NULL) r), "
+	  "                '[]'::jsonb), "
+	  "       'next_cursor', NULL) "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 2 },
+	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) -> one doc. */
+	{ "risk_get",
+	  "SELECT coalesce((SELECT r.doc FROM risk_docs(day, $2, $3::uuid, $4::uuid) r), "
+	  "                jsonb_build_object('subject_type', $2::text, 'subject_id', $4::uuid, "
+	  "                    'rag', 'green', 'computed_rag', 'green', 'reasons', '[]'::jsonb, "
+	  "                    'override', NULL, 'as_at', day)) "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 4 },
+	{ "risk_override_insert",
+	  "INSERT INTO risk_overrides (tenant_id, subject_type, subject_id, rag, reason, expires_on) "
+	  "SELECT hearth.current_tenant(), d->>'subject_type', (d->>'subject_id')::uuid, d->>'rag', "
+	  "       d->>'reason', (d->>'expires_on')::date "
+	  "FROM (SELECT $1::jsonb AS d) AS input "
+	  "RETURNING risk_override_doc(risk_overrides)", 1 },
+	{ "risk_override_get",
+	  "SELECT risk_override_doc(o) FROM risk_overrides o WHERE o.id = $1", 1 },
+	{ "risk_override_list",
+	  "SELECT risk_override_doc(o), hearth.sort_ts(o.created_at), o.id "
+	  "FROM risk_overrides o "
+	  "WHERE ($1::text IS NULL OR o.subject_type = $1) "
+	  "  AND ($2::uuid IS NULL OR o.subject_id = $2) "
+	  "  AND ($3::text IS NULL OR (o.created_at, o.id) > (hearth.from_sort_ts($3), $4::uuid)) "
+	  "ORDER BY o.created_at, o.id LIMIT $5", 5 },
+	{ NULL, NULL, 0 },
+};

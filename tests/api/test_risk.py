@@ -1,0 +1,365 @@
+"""Risk: every rule alone and several together on fresh providers and
+settings, a provider's risk including its settings' findings, as_at,
+overrides and their expiry, the whole tenant in one answer, CSV, bad
+parameters, roles, tenant isolation and the demo's Inadequate home."""
+import csv
+import datetime
+import io
+import subprocess
+
+import pytest
+
+from conftest import unique
+from hearth_client import DEMO_COUNCIL, DEMO_COUNCIL_2, assert_problem
+
+QA = {"roles": "qa_officer"}
+ADMIN = {"roles": "tenant_admin"}
+PEN_Y_LODGE = "00000000-0000-4000-8000-0000000b0013"
+DEMO_PROVIDER = "00000000-0000-4000-8000-0000000a0010"
+TODAY = datetime.date.today()
+
+
+def day(offset):
+    return (TODAY + datetime.timedelta(days=offset)).isoformat()
+
+
+def month(offset):
+    y, m = TODAY.year, TODAY.month + offset
+    while m < 1:
+        y, m = y - 1, m + 12
+    while m > 12:
+        y, m = y + 1, m - 12
+    return f"{y:04d}-{m:02d}"
+
+
+def psql(stack_env, sql):
+    out = subprocess.run(["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c", sql],
+                         check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def created(resp):
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def new_provider(api):
+    return created(api.post("/v1/providers", {"name": unique("Risk provider"),
+                                              "ownership": "private",
+                                              "provider_types": ["childrens_home"]}))["id"]
+
+
+def new_setting(api, provider, setting_type="childrens_home"):
+    return created(api.post("/v1/settings", {"provider_id": provider, "name": unique("Home"),
+                                             "regulator": "ofsted",
+                                             "setting_type": setting_type}))["id"]
+
+
+def place(api, provider, setting, start, end=None, reason="planned"):
+    child = created(api.post("/v1/children", {"local_ref": unique("C"), "birth_month": "2010-07",
+                                              "gender": "male",
+                                              "legal_status": "full_care_order"}))
+    body = {"child_id": child["id"], "placement_type": "residential", "provision": "external",
+            "provider_id": provider, "setting_id": setting, "start_date": start,
+            "weekly_cost_pence": 450000}
+    if end:
+        body.update(end_date=end, end_reason=reason)
+    created(api.post("/v1/placements", body))
+
+
+def inspect(api, setting, word, on=None):
+    created(api.post("/v1/inspections", {
+        "setting_id": setting, "regulator": "ofsted", "inspection_type": "full",
+        "inspected_on": on or day(-20),
+        "judgements": {"overall_experiences_and_progress": word, "help_and_protection": word,
+                       "leadership_and_management": word}}, **QA))
+
+
+def concern(api, provider, setting, kind="concern", severity="moderate", **extra):
+    return created(api.post("/v1/concerns", {"kind": kind, "provider_id": provider,
+                                             "setting_id": setting, "severity": severity,
+                                             "summary": "Reported at night.", **extra}, **QA))
+
+
+def reg44(api, setting, mon, manager=True):
+    return created(api.post("/v1/reg44-reports", {
+        "setting_id": setting, "month": mon, "visited_on": f"{mon}-12",
+        "visitor_name": "R. Independent", "registered_manager_in_post": manager}, **QA))
+
+
+def stop(api, provider, setting):
+    return created(api.post("/v1/placement-stops", {
+        "provider_id": provider, "setting_id": setting, "reason": "Inadequate.",
+        "effective_from": day(-3)}, **QA))
+
+
+def plan(api, provider, setting, due):
+    return created(api.post("/v1/action-plans", {
+        "provider_id": provider, "setting_id": setting, "source": "other",
+        "items": [{"action": "Fix the rota", "owner": "RM", "due_on": due}]}, **QA))
+
+
+def risk(api, subject_type, subject_id, **query):
+    qs = "&".join(f"{k}={v}" for k, v in query.items())
+    resp = api.get(f"/v1/risk/{subject_type}/{subject_id}" + (f"?{qs}" if qs else ""))
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def rules(doc):
+    return sorted(r["rule"] for r in doc["reasons"])
+
+
+def home(api, setting_type="childrens_home", manager=True):
+    """A fresh provider with one setting (Reg 44 reports for the last six
+    months, so none is missing; the latest saying whether a registered
+    manager is in post) and a child placed there."""
+    provider = new_provider(api)
+    setting = new_setting(api, provider, setting_type)
+    place(api, provider, setting, day(-200))
+    if setting_type == "childrens_home":
+        for back in range(-6, 0):
+            reg44(api, setting, month(back), manager=manager or back < -1)
+    return provider, setting
+
+
+# Each rule alone: (setup, rule, rag, source_type).
+def setup_inspection_red(api, p, s):
+    inspect(api, s, "inadequate")
+
+
+def setup_inspection_amber(api, p, s):
+    inspect(api, s, "requires_improvement")
+
+
+def setup_latest_inspection_counts(api, p, s):
+    inspect(api, s, "inadequate", on=day(-300))
+    inspect(api, s, "good", on=day(-10))
+
+
+def setup_stop(api, p, s):
+    stop(api, p, s)
+
+
+def setup_provider_stop(api, p, s):
+    stop(api, p, None)
+
+
+def setup_allegation(api, p, s):
+    concern(api, p, s, kind="allegation", severity="low")
+
+
+def setup_significant(api, p, s):
+    concern(api, p, s, severity="significant")
+
+
+def setup_moderate(api, p, s):
+    concern(api, p, s, severity="moderate")
+
+
+def setup_closed_concern(api, p, s):
+    concern(api, p, s, severity="significant", status="closed", outcome="Unfounded.")
+
+
+def setup_reg44_no_manager(api, p, s):
+    """home(manager=False) made it: the latest report says no manager."""
+
+
+def setup_overdue_item(api, p, s):
+    plan(api, p, s, day(-1))
+
+
+def setup_item_not_due(api, p, s):
+    plan(api, p, s, day(5))
+
+
+def setup_instability(api, p, s):
+    for n in range(3):
+        place(api, p, s, day(-100 - n), day(-30 - n), reason="breakdown_child")
+
+
+def setup_planned_endings(api, p, s):
+    for n in range(3):
+        place(api, p, s, day(-100 - n), day(-30 - n), reason="planned")
+
+
+CASES = [
+    (setup_inspection_red, ["inspection_red"], "red"),
+    (setup_inspection_amber, ["inspection_amber"], "amber"),
+    (setup_latest_inspection_counts, [], "green"),
+    (setup_stop, ["placement_stop"], "red"),
+    (setup_provider_stop, ["placement_stop"], "red"),
+    (setup_allegation, ["allegation_open"], "red"),
+    (setup_significant, ["significant_concern_open"], "red"),
+    (setup_moderate, ["moderate_concern_open"], "amber"),
+    (setup_closed_concern, [], "green"),
+    (setup_reg44_no_manager, ["reg44_no_registered_manager"], "amber"),
+    (setup_overdue_item, ["action_items_overdue"], "amber"),
+    (setup_item_not_due, [], "green"),
+    (setup_instability, ["unplanned_endings"], "amber"),
+    (setup_planned_endings, [], "green"),
+]
+
+
+@pytest.mark.parametrize("setup, fired, rag", CASES, ids=[c[0].__name__[6:] for c in CASES])
+def test_each_rule_alone(api, setup, fired, rag):
+    no_manager = setup is setup_reg44_no_manager
+    provider, setting = home(api, manager=not no_manager)
+    if not no_manager:
+        assert risk(api, "setting", setting)["computed_rag"] == "green"
+    setup(api, provider, setting)
+    for subject_type, subject_id in (("setting", setting), ("provider", provider)):
+        doc = risk(api, subject_type, subject_id)
+        assert rules(doc) == fired, doc
+        assert doc["computed_rag"] == rag and doc["rag"] == rag and doc["override"] is None
+        assert doc["subject_type"] == subject_type and doc["subject_id"] == subject_id
+        assert doc["as_at"] == TODAY.isoformat()
+        for reason in doc["reasons"]:
+            assert reason["rag"] == rag and reason["detail"]
+
+
+def test_reg44_missing_fires_for_the_last_three_months_only(api):
+    provider = new_provider(api)
+    setting = new_setting(api, provider)
+    place(api, provider, setting, day(-400))
+    for back in range(-12, 0):
+        if back != -2:
+            reg44(api, setting, month(back))
+    doc = risk(api, "setting", setting, as_at=f"{month(0)}-28")
+    assert rules(doc) == ["reg44_missing"] and doc["rag"] == "amber"
+    assert month(-2) in doc["reasons"][0]["detail"] and doc["reasons"][0]["source_id"] is None
+    # Three months on, that month is no longer among the last three.
+    later = risk(api, "setting", setting, as_at=f"{month(3)}-28")
+    assert all(month(-2) not in r["detail"] for r in later["reasons"]), later
+
+
+def test_several_rules_together_and_the_provider_includes_its_settings(api):
+    provider, first = home(api)
+    second = new_setting(api, provider, "fostering_service")
+    inspect(api, first, "requires_improvement")
+    concern(api, provider, first, kind="allegation", severity="significant")
+    plan(api, provider, second, day(-2))
+    concern(api, provider, None, severity="moderate")       # the provider's own
+    one = risk(api, "setting", first)
+    assert rules(one) == ["allegation_open", "inspection_amber", "significant_concern_open"]
+    assert one["rag"] == "red"
+    assert [r["rag"] for r in one["reasons"]] == ["red", "red", "amber"]   # worst first
+    assert rules(risk(api, "setting", second)) == ["action_items_overdue"]
+    whole = risk(api, "provider", provider)
+    assert rules(whole) == ["action_items_overdue", "allegation_open", "inspection_amber",
+                            "moderate_concern_open", "significant_concern_open"]
+    assert whole["computed_rag"] == "red"
+    sources = {(r["rule"], r["source_type"]) for r in whole["reasons"]}
+    assert ("action_items_overdue", "action_plan") in sources
+    assert ("inspection_amber", "inspection") in sources
+
+
+def test_provider_endings_sum_over_its_settings(api):
+    provider, first = home(api, "fostering_service")
+    second = new_setting(api, provider, "fostering_service")
+    place(api, provider, first, day(-90), day(-20), reason="breakdown_provider")
+    place(api, provider, second, day(-90), day(-21), reason="breakdown_council")
+    place(api, provider, None, day(-90), day(-22), reason="breakdown_child")
+    assert rules(risk(api, "setting", first)) == []
+    doc = risk(api, "provider", provider)
+    assert rules(doc) == ["unplanned_endings"] and "3 unplanned endings" in \
+        doc["reasons"][0]["detail"]
+    # The threshold is the policy's.
+    assert rules(risk(api, "provider", provider, as_at=day(400))) == []
+
+
+def test_override_and_expiry(api, stack_env):
+    provider, setting = home(api)
+    concern(api, provider, setting, severity="moderate")
+    body = {"subject_type": "setting", "subject_id": setting, "rag": "red",
+            "reason": "Police intelligence about exploitation.", "expires_on": day(10)}
+    o = created(api.post("/v1/risk/overrides", body, roles="commissioner"))
+    assert o["rag"] == "red" and o["created_by_org_id"] == DEMO_COUNCIL
+    assert api.get(f"/v1/risk/overrides/{o['id']}").json() == o
+    doc = risk(api, "setting", setting)
+    assert doc["rag"] == "red" and doc["computed_rag"] == "amber"
+    assert doc["override"]["id"] == o["id"] and doc["override"]["reason"] == body["reason"]
+    assert rules(doc) == ["moderate_concern_open"]     # reasons still every rule that fired
+    # Expired on its expires_on: the computed RAG again.
+    doc = risk(api, "setting", setting, as_at=day(10))
+    assert doc["rag"] == "amber" and doc["override"] is None
+    assert risk(api, "setting", setting, as_at=day(9))["rag"] == "red"
+    # The latest unexpired override wins; the provider's is its own.
+    o2 = created(api.post("/v1/risk/overrides", {**body, "rag": "green", "expires_on": day(5)},
+                          **QA))
+    assert risk(api, "setting", setting)["override"]["id"] == o2["id"]
+    assert risk(api, "setting", setting, as_at=day(6))["override"]["id"] == o["id"]
+    assert risk(api, "provider", provider)["override"] is None
+    listed = api.get(f"/v1/risk/overrides?subject_id={setting}").json()["items"]
+    assert [x["id"] for x in listed] == [o["id"], o2["id"]]
+    assert psql(stack_env, "SELECT count(*) FROM audit.events WHERE resource = 'risk_override' "
+                           f"AND resource_id = '{o['id']}' AND method = 'POST'") == "1"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("subject_type", "council"), ("subject_id", "x"), ("rag", "blue"), ("reason", ""),
+    ("expires_on", "2026-02-30"), ("expires_on", "2020-01-01"),
+    ("subject_id", "00000000-0000-4000-8000-0000000fffff"), ("colour", "red")])
+def test_bad_overrides_named(api, field, value):
+    body = {"subject_type": "setting", "subject_id": PEN_Y_LODGE, "rag": "amber",
+            "reason": "Soft intelligence.", "expires_on": day(30), field: value}
+    assert_problem(api.post("/v1/risk/overrides", body, **QA), 400, "validation", field)
+
+
+def test_override_roles(api):
+    body = {"subject_type": "provider", "subject_id": DEMO_PROVIDER, "rag": "amber",
+            "reason": "Soft intelligence.", "expires_on": day(30)}
+    for roles in ("viewer", "provider", "integration"):
+        assert_problem(api.post("/v1/risk/overrides", body, roles=roles), 403, "forbidden")
+
+
+def test_whole_tenant_in_one_answer(api):
+    provider, setting = home(api)
+    inspect(api, setting, "inadequate")
+    resp = api.get("/v1/risk")
+    assert resp.status_code == 200, resp.text
+    doc = resp.json()
+    assert doc["as_at"] == TODAY.isoformat() and doc["next_cursor"] is None
+    by_subject = {(i["subject_type"], i["subject_id"]): i for i in doc["items"]}
+    assert by_subject[("setting", setting)]["rag"] == "red"
+    assert by_subject[("provider", provider)]["rag"] == "red"
+    order = [("red", "amber", "green").index(i["rag"]) for i in doc["items"]]
+    assert order == sorted(order)
+    settings = api.get("/v1/risk?subject_type=setting").json()["items"]
+    assert settings and all(i["subject_type"] == "setting" for i in settings)
+    assert ("setting", PEN_Y_LODGE) in by_subject
+    resp = api.get("/v1/risk?subject_type=provider", headers={"Accept": "text/csv"})
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(resp.text)))
+    assert any(r["subject_id"] == provider and r["rag"] == "red" for r in rows)
+
+
+@pytest.mark.parametrize("query, field", [
+    ("subject_type=council", "subject_type"), ("as_at=2026-13-01", "as_at"),
+    ("colour=red", "colour")])
+def test_bad_parameters_named(api, query, field):
+    assert_problem(api.get(f"/v1/risk?{query}"), 400, "validation", field)
+
+
+def test_unknown_subjects_are_404(api, other_tenant):
+    assert_problem(api.get(f"/v1/risk/council/{PEN_Y_LODGE}"), 404)
+    assert_problem(api.get("/v1/risk/setting/not-a-uuid"), 404)
+    assert_problem(api.get(f"/v1/risk/provider/{PEN_Y_LODGE}"), 404)
+    assert_problem(api.get(f"/v1/risk/setting/{PEN_Y_LODGE}?as_at=soon"), 400, "validation",
+                   "as_at")
+    token = other_tenant["admin_token"]
+    assert_problem(api.get(f"/v1/risk/setting/{PEN_Y_LODGE}", token=token), 404)
+    assert api.get("/v1/risk", token=token).json()["items"] == []
+
+
+def test_the_demo_inadequate_home_explained(api):
+    doc = risk(api, "setting", PEN_Y_LODGE)
+    assert doc["rag"] == "red" and doc["override"] is None
+    fired = set(rules(doc))
+    assert {"inspection_red", "placement_stop", "allegation_open", "significant_concern_open",
+            "action_items_overdue"} <= fired, doc
+    # Any role of the tenant reads it; a concern naming a child counts for its council only.
+    other = api.get(f"/v1/risk/setting/{PEN_Y_LODGE}", org=DEMO_COUNCIL_2, roles="viewer")
+    assert other.status_code == 200 and other.json()["rag"] == "red"
+    held = risk(api, "setting", "00000000-0000-4000-8000-0000000b0001")
+    assert held["override"] and held["rag"] == "amber"
