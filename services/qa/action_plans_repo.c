@@ -17,7 +17,8 @@ const struct hearth_stmt_def action_plan_stmts[] = {
 	  PLAN_VALUES " "
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING action_plan_doc(action_plans)", 1 },
-	{ "action_plan_get", "SELECT action_plan_doc(a) FROM action_plans a WHERE a.id = $1", 1 },
+	{ "action_plan_get",
+	  "SELECT action_plan_doc(a), a.version FROM action_plans a WHERE a.id = $1", 1 },
 	{ "action_plan_lock",
 	  "SELECT action_plan_doc(a) FROM action_plans a WHERE a.id = $1 FOR UPDATE", 1 },
 	{ "action_plan_update",

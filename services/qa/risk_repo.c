@@ -27,7 +27,7 @@ const struct hearth_stmt_def risk_stmts[] = {
 	  "FROM (SELECT $1::jsonb AS d) AS input "
 	  "RETURNING risk_override_doc(risk_overrides)", 1 },
 	{ "risk_override_get",
-	  "SELECT risk_override_doc(o) FROM risk_overrides o WHERE o.id = $1", 1 },
+	  "SELECT risk_override_doc(o), o.version FROM risk_overrides o WHERE o.id = $1", 1 },
 	{ "risk_override_list",
 	  "SELECT risk_override_doc(o), hearth.sort_ts(o.created_at), o.id "
 	  "FROM risk_overrides o "
