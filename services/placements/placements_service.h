@@ -117,6 +117,10 @@ extern const struct hearth_json_bounds push_batch_bounds;
 /* placement_overlapping's one row: the other placement's id and dates. */
 enum overlapping_column { OVERLAPPING_ID, OVERLAPPING_START, OVERLAPPING_END };
 
+/* push_answer's one row: the answer to a PUT by reference and the placement's
+ * version (its ETag). */
+enum push_answer_column { PUSH_ANSWER_DOC, PUSH_ANSWER_VERSION };
+
 /* push_upsert's result columns, one row per item (pushes_repo.c). */
 enum push_upsert_column {
 	PUSH_UPSERT_ORD,

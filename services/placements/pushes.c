@@ -189,8 +189,8 @@ void pushes_handle_put(struct hearth_request *req)
 			 PQgetvalue(res, 0, PUSH_UPSERT_ID));
 		hearth_set_header(req, "Location", location);
 	}
-	hearth_set_etag(req, strtoll(PQgetvalue(answer, 0, 1), NULL, 10));
-	hearth_respond_json_text(req, created ? 201 : 200, PQgetvalue(answer, 0, 0));
+	hearth_set_etag(req, strtoll(PQgetvalue(answer, 0, PUSH_ANSWER_VERSION), NULL, 10));
+	hearth_respond_json_text(req, created ? 201 : 200, PQgetvalue(answer, 0, PUSH_ANSWER_DOC));
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
