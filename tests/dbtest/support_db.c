@@ -69,6 +69,24 @@ int db_tests_configured(void)
 	return 1;
 }
 
+int db_run_suite(Suite *s, const char *name)
+{
+	SRunner *sr;
+	int failed;
+
+	if (!db_tests_configured()) {
+		printf("%s: HEARTH_TEST_DATABASE_URL is not set; skipping (run tests/dbtest/test_db.sh)\n",
+		       name);
+		srunner_free(srunner_create(s)); /* frees the suite */
+		return 0;
+	}
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 void db_use_fresh_database(const char *dbname, int migrate)
 {
 	char maintenance[2048], sql[256];

@@ -32,6 +32,10 @@ extern const struct hearth_db_actor actor_a, actor_b;
 
 /* 1 when the environment names a test cluster (else the suite is skipped). */
 int db_tests_configured(void);
+/* main() of a database suite: skip (0) without a test cluster, else run `s`
+ * and return the process status. */
+struct Suite;
+int db_run_suite(struct Suite *s, const char *name);
 /* Drop and create `dbname`, point admin_url and service_url at it, and apply
  * the migrations when `migrate` is set. Fails the test on any error. */
 void db_use_fresh_database(const char *dbname, int migrate);

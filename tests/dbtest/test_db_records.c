@@ -348,17 +348,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (!db_tests_configured()) {
-		printf("test_db_records: HEARTH_TEST_DATABASE_URL is not set; skipping "
-		       "(run tests/dbtest/test_db.sh)\n");
-		return 0;
-	}
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return db_run_suite(suite(), "test_db_records");
 }
