@@ -8,7 +8,10 @@
 #      (consortium token), when the endpoint exists;
 #   3. a filtered list page (/v1/placements?status=active&limit=50), p50/p99;
 #   4. authenticated GET /v1/placements/{id} requests/s at 64 connections, and
-#      its ratio to pgbench running the same read as hearth_placements.
+#      its ratio to pgbench running the same read as hearth_placements;
+#   5. the quality-assurance reads over the same placements, for the whole tenant
+#      (consortium token): GET /v1/risk?subject_type=setting, /v1/visits/due and
+#      /v1/reg44-reports/missing, p50 and max of 5 sequential requests.
 # Prints figures; never fails on absolute times, only when the stack cannot
 # start or a run answers errors (then its figures would lie).
 #
@@ -48,7 +51,7 @@ command -v wrk >/dev/null || { echo "bench: wrk not found (make deps)" >&2; exit
 
 # shellcheck source=tests/bench/stack.sh
 source "$root/tests/bench/stack.sh"
-bench_stack_up 'providers|placements'
+bench_stack_up 'providers|placements|qa'
 
 # ---- data ----------------------------------------------------------------------
 echo "bench: loading $n_councils councils, $n_children children, $((2 * n_children)) placements"
@@ -181,19 +184,33 @@ batch_again=$(push again unchanged)
 rate() { awk -v s="$1" 'BEGIN { printf "%.0f", 10000 / s }'; }
 
 # ---- 2. sufficiency report -------------------------------------------------------
-# p50 of 11 sequential requests; "" when the endpoint does not exist.
-report_p50() {
-	local token=$1 url="$gateway/v1/reports/sufficiency?as_at=2024-06-30" times=() i out code t
-	for i in $(seq 1 11); do
+# timed <token> <url> <n>: "p50 max" in ms of n sequential requests, or
+# "status N" at the first answer that is not 200.
+timed() {
+	local token=$1 url=$2 n=$3 times=() i out code t
+	for i in $(seq 1 "$n"); do
 		out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" "$url")
 		read -r code t <<<"$out"
 		[ "$code" = 200 ] || { echo "status $code"; return; }
 		times+=("$t")
 	done
-	printf '%s\n' "${times[@]}" | sort -n | awk 'NR == 6 { printf "%.1f", $1 * 1000 }'
+	printf '%s\n' "${times[@]}" | sort -n |
+		awk -v n="$n" '{ v[NR] = $1 } END { printf "%.1f %.1f", v[int((n + 1) / 2)] * 1000, v[n] * 1000 }'
+}
+# The sufficiency report's p50 of 11, or "status N".
+report_p50() {
+	local v
+	v=$(timed "$1" "$gateway/v1/reports/sufficiency?as_at=2024-06-30" 11)
+	echo "${v% *}"
 }
 suff_council=$(report_p50 "$council_token")
 suff_tenant=$(report_p50 "$consortium_token")
+
+# ---- 5. quality assurance over the same placements ----------------------------------
+declare -A qa
+qa[risk]=$(timed "$consortium_token" "$gateway/v1/risk?subject_type=setting&as_at=2024-06-30" 5)
+qa[due]=$(timed "$consortium_token" "$gateway/v1/visits/due?as_at=2024-06-30" 5)
+qa[missing]=$(timed "$consortium_token" "$gateway/v1/reg44-reports/missing?as_at=2024-06-30" 5)
 
 # ---- 3./4. lists and reads with wrk, and pgbench -----------------------------------
 declare -A rps p50 p99 failed
@@ -245,6 +262,19 @@ for scope in council tenant; do
 		printf '%-52s %s\n' "sufficiency report, one $scope" "skipped: the endpoint answered ${v#status }"
 	else
 		printf '%-52s %s\n' "sufficiency report, one $scope, p50" "$v ms"
+	fi
+done
+for label in risk due missing; do
+	case $label in
+	risk) what="GET /v1/risk (settings), whole tenant" ;;
+	due) what="GET /v1/visits/due, whole tenant" ;;
+	missing) what="GET /v1/reg44-reports/missing, tenant" ;;
+	esac
+	if [[ "${qa[$label]}" == status* ]]; then
+		printf '%-52s %s\n' "$what" "answered ${qa[$label]#status }"
+	else
+		read -r a b <<<"${qa[$label]}"
+		printf '%-52s %s\n' "$what, p50 / max" "$a ms / $b ms"
 	fi
 done
 printf '%-52s %s\n' "list ?status=active&limit=50, p50 / p99" \
