@@ -352,3 +352,21 @@ void check_claim_case(json_t *claims, const char *reason)
 	free(tok);
 	hearth_verifier_free(v);
 }
+
+int auth_run_suite(const char *name, void (*add_tests)(TCase *tc))
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("auth");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, auth_keys_setup, auth_keys_teardown);
+	add_tests(tc);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

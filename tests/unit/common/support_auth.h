@@ -33,6 +33,12 @@ extern char *ec_pub_text; /* the exact PEM text of ec_pub */
 void auth_keys_setup(void);
 void auth_keys_teardown(void);
 
+struct TCase;
+/* main() of an auth suite: one test case, with the key fixture and a timeout
+ * that allows key generation under valgrind, holding what `add_tests` adds.
+ * Returns the process status. */
+int auth_run_suite(const char *name, void (*add_tests)(struct TCase *tc));
+
 void path_in_dir(char *out, size_t n, const char *name);
 void write_text(const char *path, const char *text);
 char *pem_of(EVP_PKEY *pk, int private); /* malloc'd */

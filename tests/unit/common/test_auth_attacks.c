@@ -147,28 +147,15 @@ START_TEST(a_tampered_payload_or_signature_is_refused)
 }
 END_TEST
 
-static Suite *suite(void)
+static void add_tests(TCase *tc)
 {
-	Suite *s = suite_create("auth_attacks");
-	TCase *tc = tcase_create("attacks");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, auth_keys_setup, auth_keys_teardown);
 	tcase_add_test(tc, an_unsigned_alg_none_token_is_refused);
 	tcase_add_test(tc, hs256_keyed_with_the_public_pem_is_refused);
 	tcase_add_test(tc, headers_other_than_the_pinned_alg_and_jwt_typ_are_refused);
 	tcase_add_test(tc, a_tampered_payload_or_signature_is_refused);
-	suite_add_tcase(s, tc);
-	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return auth_run_suite("auth_attacks", add_tests);
 }

@@ -161,28 +161,15 @@ START_TEST(threads_sharing_a_small_cache_stay_correct)
 }
 END_TEST
 
-static Suite *suite(void)
+static void add_tests(TCase *tc)
 {
-	Suite *s = suite_create("auth_cache");
-	TCase *tc = tcase_create("cache");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, auth_keys_setup, auth_keys_teardown);
 	tcase_add_test(tc, a_verified_token_is_served_from_the_cache_until_it_expires);
 	tcase_add_test(tc, a_refused_token_is_never_cached);
 	tcase_add_test(tc, the_cache_holds_at_most_its_capacity);
 	tcase_add_test(tc, threads_sharing_a_small_cache_stay_correct);
-	suite_add_tcase(s, tc);
-	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return auth_run_suite("auth_cache", add_tests);
 }

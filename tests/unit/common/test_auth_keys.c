@@ -113,27 +113,14 @@ START_TEST(jwks_documents_of_every_supported_shape_load)
 }
 END_TEST
 
-static Suite *suite(void)
+static void add_tests(TCase *tc)
 {
-	Suite *s = suite_create("auth_keys");
-	TCase *tc = tcase_create("keys");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, auth_keys_setup, auth_keys_teardown);
 	tcase_add_test(tc, the_key_is_chosen_by_kid);
 	tcase_add_test(tc, key_files_that_cannot_be_used_are_refused_with_a_reason);
 	tcase_add_test(tc, jwks_documents_of_every_supported_shape_load);
-	suite_add_tcase(s, tc);
-	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return auth_run_suite("auth_keys", add_tests);
 }

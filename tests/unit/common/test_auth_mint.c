@@ -55,25 +55,12 @@ START_TEST(a_minted_token_verifies)
 }
 END_TEST
 
-static Suite *suite(void)
+static void add_tests(TCase *tc)
 {
-	Suite *s = suite_create("auth_mint");
-	TCase *tc = tcase_create("mint");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, auth_keys_setup, auth_keys_teardown);
 	tcase_add_test(tc, a_minted_token_verifies);
-	suite_add_tcase(s, tc);
-	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return auth_run_suite("auth_mint", add_tests);
 }

@@ -300,13 +300,8 @@ START_TEST(absent_roles_give_none_and_claim_names_are_configurable)
 }
 END_TEST
 
-static Suite *suite(void)
+static void add_tests(TCase *tc)
 {
-	Suite *s = suite_create("auth_verify");
-	TCase *tc = tcase_create("verify");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, auth_keys_setup, auth_keys_teardown);
 	tcase_add_test(tc, an_es256_token_verifies_against_a_pem_key);
 	tcase_add_test(tc, an_rs256_token_verifies_against_a_jwks_key);
 	tcase_add_test(tc, only_a_bearer_authorization_header_carries_a_token);
@@ -318,17 +313,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_payload_with_duplicate_claims_is_refused);
 	tcase_add_test(tc, role_names_map_to_the_mask_and_unknown_ones_are_ignored);
 	tcase_add_test(tc, absent_roles_give_none_and_claim_names_are_configurable);
-	suite_add_tcase(s, tc);
-	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return auth_run_suite("auth_verify", add_tests);
 }
