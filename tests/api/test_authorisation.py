@@ -8,12 +8,12 @@ council's placements); a token with no known role is served nothing; a token
 naming an absent, foreign or closed organisation is served nothing; a closed
 provider organisation loses sight of its provider's placements in the
 database itself."""
-import subprocess
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_CONSORTIUM, DEMO_COUNCIL, DEMO_TENANT, assert_problem
+from records import as_role
 from test_placements import DEMO_PROVIDER, new_child, new_council, new_placement
 
 ADMIN = {"roles": "tenant_admin"}
@@ -25,11 +25,8 @@ READS = ["/v1/organisations", "/v1/providers", "/v1/settings", "/v1/frameworks",
 
 
 def service_psql(stack_env, service, sql, check=True):
-    """Run SQL as a service's own database role (trust auth on the test stack)."""
-    url = (f"host={stack_env['HEARTH_PG_SOCKET_DIR']} port={stack_env['HEARTH_PG_PORT']} "
-           f"dbname=hearth user=hearth_{service}")
-    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
-                         capture_output=True, text=True)
+    """SQL as a service's own database role."""
+    out = as_role(stack_env, f"hearth_{service}", sql)
     if check:
         assert out.returncode == 0, out.stderr
     return out

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from hearth_client import DEMO_COUNCIL, DEMO_COUNCIL_2, DEMO_TENANT
+from records import as_role
 
 # Every table of every service schema, and what its service role may do there.
 EXPECTED = {
@@ -64,13 +65,6 @@ def admin_psql(stack_env, sql):
                           "-At", "-F", "|", "-c", sql], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     return [line for line in out.stdout.splitlines() if line]
-
-
-def as_role(stack_env, role, sql):
-    url = (f"host={stack_env['HEARTH_PG_SOCKET_DIR']} port={stack_env['HEARTH_PG_PORT']} "
-           f"dbname=hearth user={role}")
-    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
-                          capture_output=True, text=True)
 
 
 def in_request(tenant, org, sql):

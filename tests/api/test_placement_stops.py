@@ -7,29 +7,19 @@ stop in force only; tenant isolation; and qa_api.stop_in_force(), the question
 the placements service asks."""
 import csv
 import io
-import subprocess
 import uuid
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_CONSORTIUM, DEMO_TENANT, assert_problem
-from records import new_home as new_setting, new_home_provider as new_provider, place, psql
+from records import as_role, new_home as new_setting, new_home_provider as new_provider, place, psql
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
 DEMO_STOP = "00000000-0000-4000-8000-000000110001"
 DEMO_COUNCIL_A = "00000000-0000-4000-8000-00000000c002"
 DEMO_COUNCIL_C = "00000000-0000-4000-8000-00000000c004"
-
-
-def as_role(stack_env, role, tenant, org, sql):
-    url = (f"host={stack_env['HEARTH_PG_SOCKET_DIR']} port={stack_env['HEARTH_PG_PORT']} "
-           f"dbname=hearth user={role}")
-    script = (f"BEGIN; SELECT hearth.begin_request('{tenant}', '{org}', 'probe', 'commissioner', "
-              f"'rid'); {sql}; COMMIT")
-    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", script],
-                          capture_output=True, text=True)
 
 
 def new_council(api):
@@ -257,7 +247,7 @@ def test_stop_in_force_answers_the_placements_service(api, world, stack_env):
                      **QA).json()["id"]
 
     def ask(setting, day, tenant=DEMO_TENANT):
-        out = as_role(stack_env, "hearth_placements", DEMO_TENANT, world["A"],
+        out = as_role(stack_env, "hearth_placements", tenant=DEMO_TENANT, org=world["A"], sql=
                       f"SELECT coalesce(qa_api.stop_in_force('{tenant}', '{provider}', "
                       f"'{setting}', '{day}')::text, '-')")
         assert out.returncode == 0, out.stderr
@@ -274,11 +264,11 @@ def test_stop_in_force_answers_the_placements_service(api, world, stack_env):
     api.patch(f"/v1/placement-stops/{whole}", {"status": "lifted", "lifted_on": "2026-02-20",
                                                 "lift_reason": "Resolved"}, **QA)
     assert ask(s2, "2026-03-01") == "-" and ask(s1, "2026-03-01") == at_s1
-    out = as_role(stack_env, "hearth_placements", DEMO_TENANT, world["A"],
+    out = as_role(stack_env, "hearth_placements", tenant=DEMO_TENANT, org=world["A"], sql=
                   f"SELECT qa_api.stop_in_force('11111111-1111-4111-8111-111111111111', "
                   f"'{provider}', '{s1}', '2026-03-01')")
     assert out.returncode != 0 and "own tenant" in out.stderr
-    out = as_role(stack_env, "hearth_qa", DEMO_TENANT, world["A"],
+    out = as_role(stack_env, "hearth_qa", tenant=DEMO_TENANT, org=world["A"], sql=
                   f"SELECT qa_api.stop_in_force('{DEMO_TENANT}', '{provider}', '{s1}', '2026-03-01')")
     assert out.returncode != 0 and "permission denied" in out.stderr
 
