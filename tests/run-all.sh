@@ -12,6 +12,7 @@
 #   api-asan     the same against services built with AddressSanitizer and UBSan
 #   openapi      Redocly lint of openapi/*.yaml
 #   compose      docker-compose config accepts docker-compose.yml
+#   k8s          every kustomize overlay renders and validates against the schemas
 #   fuzz         each libFuzzer harness for a short run
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,7 @@ tier api make -s api-test
 tier api-asan make -s api-test-sanitize
 tier openapi tests/lint-openapi.sh
 tier compose make -s compose-check
+tier k8s make -s k8s-check
 tier fuzz make -s -j"$jobs" fuzz-short
 
 echo

@@ -24,6 +24,9 @@ done
 # Node.js may come from elsewhere than Debian (with its own npm): only ask for
 # Debian's when there is none at all.
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# kubectl (for `kubectl kustomize` in the Kubernetes check) may come from
+# elsewhere too; Debian's is kubernetes-client.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 if ((${#missing[@]})); then
   echo "deps: installing ${missing[*]}"
@@ -35,7 +38,8 @@ if ((${#missing[@]})); then
 fi
 
 # Node is preinstalled on some machines (newer than Debian's); either works.
-if [ ! -x tests/node_modules/.bin/redocly ]; then
-  echo "deps: installing OpenAPI lint tools (npm ci in tests/)"
+# npm ci again whenever package-lock.json is newer than what was installed.
+if [ ! -x tests/node_modules/.bin/redocly ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+  echo "deps: installing the OpenAPI lint and Kubernetes check tools (npm ci in tests/)"
   (cd tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
