@@ -24,6 +24,8 @@
 #   HEARTH_GATEWAY_USER        user for worker processes when started by
 #                              root [nobody]; ignored otherwise
 #   HEARTH_TRUSTED_PROXIES     CIDRs whose X-Forwarded-For names the client
+#   HEARTH_CORS_ORIGINS        origins (scheme://host[:port], space or comma
+#                              separated) browsers may call from [none]
 # Exits non-zero, saying why, on a bad setting or an invalid configuration.
 set -euo pipefail
 
@@ -55,7 +57,8 @@ ${HEARTH_GW_ACCESS_LOG} ${HEARTH_GW_TEMP_DIR} ${HEARTH_GW_MAX_BODY}
 ${HEARTH_GW_BATCH_MAX_BODY} ${HEARTH_GW_REAL_IP} ${HEARTH_GW_LIMIT_ZONE}
 ${HEARTH_GW_LIMIT_REQ} ${HEARTH_GW_LISTEN} ${HEARTH_GW_TLS_SERVER}
 ${HEARTH_GW_TLS_LISTEN} ${HEARTH_TLS_CERT} ${HEARTH_TLS_KEY}
-${HEARTH_GW_READY_SERVICE} ${HEARTH_GW_SVC} ${HEARTH_GW_UPSTREAM_ADDR}'
+${HEARTH_GW_READY_SERVICE} ${HEARTH_GW_SVC} ${HEARTH_GW_UPSTREAM_ADDR}
+${HEARTH_GW_CORS_ORIGINS} ${HEARTH_GW_CORS_VARY}'
 
 valid_listen() { [[ $1 =~ ^([0-9.]+:|\[[0-9a-fA-F:]+\]:)?[0-9]{1,5}$ ]]; }
 valid_size() { [[ $1 =~ ^[0-9]{1,9}[kKmM]?$ ]]; }
@@ -80,6 +83,20 @@ valid_uint "$burst" || die "HEARTH_RATE_LIMIT_BURST must be a whole number, got 
 [[ $HEARTH_GW_WORKER_CONNECTIONS =~ ^[1-9][0-9]{1,5}$ ]] || die "HEARTH_GATEWAY_WORKER_CONNECTIONS must be a number, got \"$HEARTH_GW_WORKER_CONNECTIONS\""
 [[ $HEARTH_GW_TEMP_DIR =~ ^[A-Za-z0-9._/+-]+$ ]] || die "HEARTH_GATEWAY_TEMP_DIR must be a plain path, got \"$HEARTH_GW_TEMP_DIR\""
 [[ $HEARTH_GW_WORKERS =~ ^(auto|[1-9][0-9]{0,2})$ ]] || die "HEARTH_GATEWAY_WORKERS must be auto or a number, got \"$HEARTH_GW_WORKERS\""
+
+# CORS: exact origins only, lowercased as browsers send them; no wildcard, no
+# path (read into an array, so a "*" is never expanded as a file name).
+HEARTH_GW_CORS_ORIGINS="" HEARTH_GW_CORS_VARY=""
+cors_list=${HEARTH_CORS_ORIGINS:-}
+read -ra cors_origins <<<"${cors_list//,/ }"
+for origin in "${cors_origins[@]}"; do
+	origin=${origin,,}
+	[[ $origin =~ ^https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$ ]] ||
+		die "HEARTH_CORS_ORIGINS: \"$origin\" is not an origin such as https://app.example.org"
+	HEARTH_GW_CORS_ORIGINS+="        \"$origin\" 1;"$'\n'
+	HEARTH_GW_CORS_VARY=Origin
+done
+export HEARTH_GW_CORS_ORIGINS HEARTH_GW_CORS_VARY
 
 # Workers drop root only when the master has it; otherwise no user directive.
 HEARTH_GW_USER_DIRECTIVE=""

@@ -25,6 +25,8 @@ done < <(hearth_services)
 # Generous limits for the suite itself; the rate-limit test sets its own burst.
 export HEARTH_RATE_LIMIT_RPS=${HEARTH_RATE_LIMIT_RPS:-2000} HEARTH_RATE_LIMIT_BURST=${HEARTH_RATE_LIMIT_BURST:-4000}
 export HEARTH_DRAIN_TIMEOUT_S=2
+# The origin tests/api/test_cors.py calls from as a browser application would.
+export HEARTH_CORS_ORIGINS=${HEARTH_CORS_ORIGINS-https://app.example.test}
 
 echo "api-test: starting a stack in $HEARTH_RUN_DIR (gateway port $HEARTH_GATEWAY_PORT)"
 if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then
