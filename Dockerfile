@@ -8,12 +8,17 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential pkg-config \
       libulfius-dev libjansson-dev libpq-dev libjwt-dev libssl-dev \
+      curl ca-certificates openssl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
 COPY include/ include/
 COPY services/ services/
+COPY openapi/ openapi/
+COPY deploy/docs/ deploy/docs/
+COPY deploy/services.txt deploy/services.txt
 RUN make -j"$(nproc)" all \
+ && deploy/docs/build.sh /out/share/docs \
  && mkdir -p /out/share \
  && for d in services/*/migrations services/*/seed; do \
       if [ -d "$d" ]; then cp -r --parents "$d" /out/share/; fi; \

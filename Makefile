@@ -42,7 +42,7 @@ FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all deps run stop test unit-test api-test api-test-sanitize fuzz fuzz-short lint-openapi \
-        compose-check k8s-check bench clean
+        compose-check k8s-check docs bench clean
 .DEFAULT_GOAL := all
 
 all: $(SERVICE_BINS) $(BUILD)/bin/hearthctl
@@ -95,7 +95,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC)
 deps:
 	@deploy/local/deps.sh
 
-run: deps all
+run: deps all docs
 	@deploy/local/run.sh
 
 stop:
@@ -107,11 +107,11 @@ test: deps
 unit-test: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
 
-api-test: all
+api-test: all docs
 	@tests/api/run.sh
 
 # The API tests against services built with AddressSanitizer and UBSan.
-api-test-sanitize:
+api-test-sanitize: docs
 	@$(MAKE) -s SANITIZE=address,undefined all
 	@HEARTH_BIN_DIR=build/san/bin HEARTH_TEST_STACK_DIR=$(CURDIR)/build/test-stack-san \
 	    UBSAN_OPTIONS=print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 tests/api/run.sh
@@ -127,6 +127,13 @@ lint-openapi:
 
 compose-check:
 	@docker-compose -f docker-compose.yml config -q && echo "docker-compose config: ok"
+
+# The API reference the gateway serves at /docs (Swagger UI from npm, installed
+# here at build time, and the OpenAPI files).
+docs: $(BUILD)/docs/index.html
+
+$(BUILD)/docs/index.html: deploy/docs/build.sh $(wildcard deploy/docs/*.html deploy/docs/*.js deploy/docs/*.css) $(wildcard openapi/*.yaml) deploy/services.txt
+	@deploy/docs/build.sh $(BUILD)/docs
 
 k8s-check:
 	@tests/k8s/check.sh

@@ -75,6 +75,7 @@ gateway)
 		HEARTH_GATEWAY_TLS_LISTEN=${HEARTH_GATEWAY_TLS_LISTEN:-8443} \
 		HEARTH_GATEWAY_ACCESS_LOG=$access_log \
 		HEARTH_GATEWAY_ERROR_LOG=${HEARTH_GATEWAY_ERROR_LOG:-stderr} \
+		HEARTH_GATEWAY_DOCS_DIR=${HEARTH_GATEWAY_DOCS_DIR-$share/docs} \
 		"$share/gateway/render.sh" "$out" "$services_file"
 	exec nginx -p "$out/" -c nginx.conf -g 'daemon off;'
 	;;

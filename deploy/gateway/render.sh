@@ -24,6 +24,8 @@
 #   HEARTH_GATEWAY_USER        user for worker processes when started by
 #                              root [nobody]; ignored otherwise
 #   HEARTH_TRUSTED_PROXIES     CIDRs whose X-Forwarded-For names the client
+#   HEARTH_GATEWAY_DOCS_DIR    the built API reference (deploy/docs/build.sh),
+#                              served at /docs and /openapi/ [none: 404]
 #   HEARTH_CORS_ORIGINS        origins (scheme://host[:port], space or comma
 #                              separated) browsers may call from [none]
 # Exits non-zero, saying why, on a bad setting or an invalid configuration.
@@ -58,7 +60,7 @@ ${HEARTH_GW_BATCH_MAX_BODY} ${HEARTH_GW_REAL_IP} ${HEARTH_GW_LIMIT_ZONE}
 ${HEARTH_GW_LIMIT_REQ} ${HEARTH_GW_LISTEN} ${HEARTH_GW_TLS_SERVER}
 ${HEARTH_GW_TLS_LISTEN} ${HEARTH_TLS_CERT} ${HEARTH_TLS_KEY}
 ${HEARTH_GW_READY_SERVICE} ${HEARTH_GW_SVC} ${HEARTH_GW_UPSTREAM_ADDR}
-${HEARTH_GW_CORS_ORIGINS} ${HEARTH_GW_CORS_VARY}'
+${HEARTH_GW_CORS_ORIGINS} ${HEARTH_GW_CORS_VARY} ${HEARTH_GW_DOCS_DIR}'
 
 valid_listen() { [[ $1 =~ ^([0-9.]+:|\[[0-9a-fA-F:]+\]:)?[0-9]{1,5}$ ]]; }
 valid_size() { [[ $1 =~ ^[0-9]{1,9}[kKmM]?$ ]]; }
@@ -163,6 +165,15 @@ done <"$services_file"
 export HEARTH_GW_READY_SERVICE
 
 cp "$here/headers.conf" "$here/error_pages.conf" "$here/problems.conf" "$out/conf/"
+docs_dir=${HEARTH_GATEWAY_DOCS_DIR:-}
+if [ -n "$docs_dir" ]; then
+	[ -r "$docs_dir/index.html" ] || die "HEARTH_GATEWAY_DOCS_DIR: no index.html in $docs_dir (build it with make docs)"
+	[[ $docs_dir =~ ^/[A-Za-z0-9._/+-]+$ ]] || die "HEARTH_GATEWAY_DOCS_DIR must be a plain absolute path, got \"$docs_dir\""
+	export HEARTH_GW_DOCS_DIR=${docs_dir%/}
+	render "$here/docs.conf.template" "$out/conf/docs.conf"
+else
+	cp "$here/docs-missing.conf" "$out/conf/docs.conf"
+fi
 render "$here/api.conf.template" "$out/conf/api.conf"
 render "$here/nginx.conf.template" "$out/nginx.conf"
 

@@ -12,6 +12,7 @@ debs=(
   openssl curl jq wrk valgrind docker-compose
   python3 python3-pytest python3-requests python3-jsonschema python3-yaml
   python3-jwt python3-cryptography
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

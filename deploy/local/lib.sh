@@ -439,7 +439,17 @@ hearth_gateway_render() {
 	local dir
 	dir=$(hearth_gateway_dir)
 	hearth_shared_prepare
-	HEARTH_GATEWAY_LISTEN=127.0.0.1:$HEARTH_GATEWAY_PORT \
+	# The API reference, when built (make docs), copied where the workers'
+	# user can read it (the run directory may be private).
+	local docs=""
+	if [ -r "$HEARTH_ROOT/build/docs/index.html" ]; then
+		docs=$HEARTH_SHARED/docs
+		rm -rf "$docs" && (umask 022 && cp -r "$HEARTH_ROOT/build/docs" "$docs") ||
+			hearth_die "cannot copy the API reference to $docs"
+		chmod -R a+rX "$docs"
+	fi
+	HEARTH_GATEWAY_DOCS_DIR=$docs \
+		HEARTH_GATEWAY_LISTEN=127.0.0.1:$HEARTH_GATEWAY_PORT \
 		HEARTH_GATEWAY_TEMP_DIR=$HEARTH_SHARED/gateway-tmp \
 		HEARTH_GATEWAY_TLS_LISTEN=127.0.0.1:${HEARTH_TLS_PORT:-8443} \
 		HEARTH_GATEWAY_ACCESS_LOG=$HEARTH_RUN/logs/gateway-access.log \

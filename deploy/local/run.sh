@@ -88,6 +88,7 @@ cat <<EOF
 
 Hearth is running (run directory $rel).
   Gateway     $gw  (health $gw/healthz, readiness $gw/readyz)
+  API docs    $gw/docs/  (try a call: Authorize with the token below)
 EOF
 for entry in "${services[@]}"; do
 	read -r name port <<<"$entry"
