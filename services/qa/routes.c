@@ -32,9 +32,11 @@ const struct hearth_route qa_routes[] = {
 	  JSON_BODY, RECORDERS, NULL, NULL },
 	{ "GET", "/v1/placement-stops/{id}/acknowledgements/{org_id}", acknowledgements_handle_get,
 	  0, ANY, NULL, NULL },
-	/* == concerns: one naming a child is its raising organisation's only == */
+	/* == concerns: one naming a child is its raising organisation's only;
+	 *    providers raise their own notifications == */
 	{ "GET", "/v1/concerns", hearth_handle_list, 0, ANY, &concern_resource, NULL },
-	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY, RECORDERS, &concern_resource, NULL },
+	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY,
+	  RECORDERS | HEARTH_ROLE_PROVIDER, &concern_resource, NULL },
 	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource, NULL },
 	{ "PATCH", "/v1/concerns/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
 	  &concern_resource, NULL },
