@@ -73,40 +73,50 @@ BEGIN
                w_sofar AS (PARTITION BY i.placement_id ORDER BY i.effective_from
                            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     ), stretches AS (
-        -- The placement's own cost before its first IPA takes effect (or
-        -- throughout, with none) ...
-        SELECT p.id, p.lo AS s_from, least(p.hi, coalesce(f.first_from - 1, p.hi)) AS s_to,
+        -- For a placement with IPAs: its own cost before the first takes
+        -- effect, then each IPA stretch, cut to the period. Versions that
+        -- take effect on the same day: the last stretch of that day carries
+        -- on (the others end the day before they start, so count no day).
+        SELECT p.id, p.lo AS s_from, least(p.hi, f.first_from - 1) AS s_to,
                p.weekly_cost_pence AS weekly
         FROM p
-        LEFT JOIN (SELECT c.placement_id, min(c.effective_from) AS first_from
-                   FROM changes c GROUP BY c.placement_id) f ON f.placement_id = p.id
+        JOIN (SELECT c.placement_id, min(c.effective_from) AS first_from
+              FROM changes c GROUP BY c.placement_id) f ON f.placement_id = p.id
         UNION ALL
-        -- ... then each IPA stretch, cut to the period. Versions that take
-        -- effect on the same day: the last stretch of that day carries on
-        -- (the others end the day before they start, so count no day).
         SELECT c.placement_id, greatest(c.effective_from, p.lo),
                least(coalesce(c.until, 'infinity'::date), p.hi), c.fee
         FROM changes c JOIN p ON p.id = c.placement_id
-    ), costs AS (
+    ), ipa_costs AS (
         SELECT s.id,
-               sum(s.s_to - s.s_from + 1) FILTER (WHERE s.weekly IS NOT NULL) AS costed_days,
-               sum(s.weekly::numeric * (s.s_to - s.s_from + 1))
-                   FILTER (WHERE s.weekly IS NOT NULL) AS cost_pence_days
+               coalesce(sum(s.s_to - s.s_from + 1) FILTER (WHERE s.weekly IS NOT NULL), 0)
+                   AS costed_days,
+               coalesce(sum(s.weekly::numeric * (s.s_to - s.s_from + 1))
+                            FILTER (WHERE s.weekly IS NOT NULL), 0) AS cost_pence_days
         FROM stretches s
         WHERE s.s_to >= s.s_from
         GROUP BY s.id
+    ), costs AS (
+        -- Most placements have no IPA: their own cost on every day, with no
+        -- stretch to build.
+        SELECT p.*, p.hi - p.lo + 1 AS days,
+               coalesce(c.costed_days,
+                        CASE WHEN p.weekly_cost_pence IS NOT NULL THEN p.hi - p.lo + 1 ELSE 0 END)
+                   AS costed_days,
+               coalesce(c.cost_pence_days,
+                        coalesce(p.weekly_cost_pence::numeric * (p.hi - p.lo + 1), 0))
+                   AS cost_pence_days
+        FROM p LEFT JOIN ipa_costs c ON c.id = p.id
     ), agg AS (
         SELECT p.provider_id, p.placement_type, count(*) AS placements,
-               sum(p.hi - p.lo + 1) AS child_days,
-               coalesce(sum(c.costed_days), 0) AS costed_days,
-               coalesce(sum(c.cost_pence_days), 0) AS cost_pence_days,
+               sum(p.days) AS child_days, sum(p.costed_days) AS costed_days,
+               sum(p.cost_pence_days) AS cost_pence_days,
                count(*) FILTER (WHERE p.end_date <= p_to AND p.end_reason IN
                    ('breakdown_provider', 'breakdown_child', 'breakdown_council'))
                    AS unplanned_endings,
                count(*) FILTER (WHERE p.end_date <= p_to) AS ended,
                coalesce(sum(p.end_date - p.start_date + 1) FILTER (WHERE p.end_date <= p_to), 0)
                    AS ended_days
-        FROM p LEFT JOIN costs c ON c.id = p.id
+        FROM costs p
         GROUP BY p.provider_id, p.placement_type
     )
     SELECT pr.id, a.placement_type, coalesce(a.placements, 0)::bigint,
