@@ -7,7 +7,8 @@
  * status and evidence (qa 007); explain_plan names the field it refused.
  *
  * qa.action_item.overdue is not written here: an item becomes overdue by the
- * passing of time, not by a write, so it belongs to a periodic check.
+ * passing of time, not by a write, so a periodic check announces it
+ * (qa.announce_overdue_action_items(), qa 012, once per item and due day).
  */
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,8 @@
  * a named child the raising organisation's own, escalation and closing), and
  * the resource descriptor. A concern naming a child is a child-level record:
  * row-level security shows it to the raising organisation only, and every
- * read of concerns is audited.
+ * read of concerns is audited. A provider organisation raises notifiable
+ * events (Reg 40) about its own provider and sees only what it raised.
  */
 #include <string.h>
 
@@ -34,6 +35,44 @@ static const struct hearth_field_spec concern_fields[] = {
 	{ .name = NULL },
 };
 
+/* A provider organisation (whatever its roles) raises notifiable events
+ * about its own provider and works on no concern; everyone else who writes
+ * holds a recorder role. 0, or -1 with the problem (403, a field error, or
+ * the database's). Row-level security holds the same line (qa 012). */
+static int check_raiser(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
+{
+	const char *kind = json_string_value(json_object_get(doc, "kind"));
+	const char *provider_id = json_string_value(json_object_get(doc, "provider_id"));
+	PGresult *res = hearth_db_read_statement(req->db, &req->actor, "qa_own_provider", 0, NULL,
+						 p);
+	int rc = -1;
+
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+		if (strcmp(req->method, "POST") != 0)
+			hearth_problem_set(p, 403, "forbidden",
+					   "A provider raises notifications; it does not work on concerns.");
+		else if (!provider_id || strcmp(PQgetvalue(res, 0, 0), provider_id) != 0)
+			hearth_problem_set(p, 403, "forbidden",
+					   "A provider raises notifications about its own provider only.");
+		else if (!kind || strcmp(kind, "notifiable_event") != 0)
+			hearth_problem_field(p, "kind", "must be notifiable_event when a provider "
+							"organisation raises it");
+		else if (json_string_value(json_object_get(doc, "child_id")))
+			hearth_problem_field(p, "child_id", "is not named in a provider's notification");
+		else
+			rc = 0;
+	} else if (req->principal.roles & QA_RECORDER_ROLES) {
+		rc = 0;
+	} else {
+		hearth_problem_set(p, 403, "forbidden",
+				   "Only a provider organisation raises notifications as a provider.");
+	}
+	PQclear(res);
+	return rc;
+}
+
 static int check_concern(const json_t *doc, struct hearth_request *req, struct hearth_problem *p)
 {
 	const char *status = json_string_value(json_object_get(doc, "status"));
@@ -49,7 +88,8 @@ static int check_concern(const json_t *doc, struct hearth_request *req, struct h
 		hearth_problem_field(p, "outcome", "is required to close a concern");
 		rc = -1;
 	}
-	if (rc != 0 || qa_check_subject(req, json_string_value(json_object_get(doc, "provider_id")),
+	if (rc != 0 || check_raiser(doc, req, p) != 0 ||
+	    qa_check_subject(req, json_string_value(json_object_get(doc, "provider_id")),
 					json_string_value(json_object_get(doc, "setting_id")),
 					p) != 0)
 		return -1;

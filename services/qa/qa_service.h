@@ -106,6 +106,7 @@ extern const struct hearth_resource reg45_review_resource;
 extern const struct hearth_stmt_def returns_stmts[];
 void reg44_reports_handle_list(struct hearth_request *req);
 void reg44_reports_handle_missing(struct hearth_request *req);
+void reg45_reviews_handle_missing(struct hearth_request *req);
 
 /* == action plans == */
 /* action_plans.c / action_plans_repo.c */
@@ -118,5 +119,12 @@ extern const struct hearth_resource risk_override_resource;
 extern const struct hearth_stmt_def risk_stmts[];
 void risk_handle_list(struct hearth_request *req);
 void risk_handle_get(struct hearth_request *req);
+
+/* == provider scorecards == */
+/* scorecards.c / scorecards_repo.c */
+extern const struct hearth_resource scorecard_resource;
+extern const struct hearth_stmt_def scorecard_stmts[];
+void scorecards_handle_list(struct hearth_request *req);
+void scorecards_handle_get(struct hearth_request *req);
 
 #endif

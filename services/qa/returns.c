@@ -1,7 +1,8 @@
 /*
  * returns.c - the returns a provider submits about its own children's homes:
  * Reg 44 reports (one per setting and month, /v1/reg44-reports, and the list
- * of missing ones) and Reg 45 reviews (/v1/reg45-reviews). A provider
+ * of missing ones) and Reg 45 reviews (/v1/reg45-reviews, and the homes
+ * whose review is overdue, /v1/reg45-reviews/missing). A provider
  * organisation submits for its own provider's settings only (403 otherwise);
  * councils, the consortium team and admins may record a return received by
  * other means.
@@ -204,4 +205,13 @@ static const char *const missing_csv[] = {
 void reg44_reports_handle_missing(struct hearth_request *req)
 {
 	qa_respond_report(req, HEARTH_STMT_USE("reg44_missing", 1), missing_csv);
+}
+
+static const char *const reg45_missing_csv[] = {
+	"setting_id", "provider_id", "last_period_to", "due_on", "councils", NULL,
+};
+
+void reg45_reviews_handle_missing(struct hearth_request *req)
+{
+	qa_respond_report(req, HEARTH_STMT_USE("reg45_missing", 1), reg45_missing_csv);
 }

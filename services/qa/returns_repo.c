@@ -3,7 +3,7 @@
  * security limits every statement to the request's tenant; the setting's
  * provider comes from providers_api.setting_profile() (providers 010); the
  * documents are reg44_report_doc(), reg45_review_doc() and reg44_missing()
- * (qa 006).
+ * (qa 006), and reg45_missing() (qa 009).
  */
 #include "qa_service.h"
 
@@ -38,6 +38,12 @@ const struct hearth_stmt_def returns_stmts[] = {
 	{ "reg44_missing",
 	  "SELECT jsonb_build_object('as_at', day, 'items', "
 	  "       coalesce((SELECT jsonb_agg(m.doc) FROM reg44_missing(day) m), '[]'::jsonb), "
+	  "       'next_cursor', NULL) "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 1 },
+	/* ($1 as_at or NULL: today) -> one report document. */
+	{ "reg45_missing",
+	  "SELECT jsonb_build_object('as_at', day, 'items', "
+	  "       coalesce((SELECT jsonb_agg(m.doc) FROM reg45_missing(day) m), '[]'::jsonb), "
 	  "       'next_cursor', NULL) "
 	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 1 },
 	{ "reg45_review_insert",

@@ -32,9 +32,11 @@ const struct hearth_route qa_routes[] = {
 	  JSON_BODY, RECORDERS, NULL, NULL },
 	{ "GET", "/v1/placement-stops/{id}/acknowledgements/{org_id}", acknowledgements_handle_get,
 	  0, ANY, NULL, NULL },
-	/* == concerns: one naming a child is its raising organisation's only == */
+	/* == concerns: one naming a child is its raising organisation's only;
+	 *    providers raise their own notifications == */
 	{ "GET", "/v1/concerns", hearth_handle_list, 0, ANY, &concern_resource, NULL },
-	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY, RECORDERS, &concern_resource, NULL },
+	{ "POST", "/v1/concerns", hearth_handle_create, JSON_BODY,
+	  RECORDERS | HEARTH_ROLE_PROVIDER, &concern_resource, NULL },
 	{ "GET", "/v1/concerns/{id}", hearth_handle_get, 0, ANY, &concern_resource, NULL },
 	{ "PATCH", "/v1/concerns/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS,
 	  &concern_resource, NULL },
@@ -59,6 +61,7 @@ const struct hearth_route qa_routes[] = {
 	{ "GET", "/v1/reg45-reviews", hearth_handle_list, 0, ANY, &reg45_review_resource, NULL },
 	{ "POST", "/v1/reg45-reviews", hearth_handle_create, JSON_BODY,
 	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg45_review_resource, NULL },
+	{ "GET", "/v1/reg45-reviews/missing", reg45_reviews_handle_missing, 0, ANY, NULL, NULL },
 	{ "GET", "/v1/reg45-reviews/{id}", hearth_handle_get, 0, ANY, &reg45_review_resource, NULL },
 	/* == action plans: providers answer their own items == */
 	{ "GET", "/v1/action-plans", hearth_handle_list, 0, ANY, &action_plan_resource, NULL },
@@ -75,6 +78,9 @@ const struct hearth_route qa_routes[] = {
 	{ "GET", "/v1/risk/overrides/{id}", hearth_handle_get, 0, ANY, &risk_override_resource,
 	  NULL },
 	{ "GET", "/v1/risk/{subject_type}/{id}", risk_handle_get, 0, ANY, NULL, NULL },
+	/* == provider scorecards: computed on each read == */
+	{ "GET", "/v1/scorecards", scorecards_handle_list, 0, ANY, &scorecard_resource, NULL },
+	{ "GET", "/v1/scorecards/{provider_id}", scorecards_handle_get, 0, ANY, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -93,5 +99,7 @@ const struct hearth_stmt_def *const qa_statements[] = {
 	/* == action plans and risk == */
 	action_plan_stmts,
 	risk_stmts,
+	/* == scorecards == */
+	scorecard_stmts,
 	NULL,
 };

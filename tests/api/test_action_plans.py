@@ -2,16 +2,19 @@
 kept once written, done and not_done only with evidence, overdue_items and
 the overdue filter, CSV, roles (a provider organisation answers its own
 plans' items, status and evidence only, and sees no other provider's plans),
-audit rows, tenant isolation."""
+audit rows, tenant isolation; and qa.action_item.overdue, announced once
+per item and due day by qa.announce_overdue_action_items()."""
 import csv
 import datetime
 import io
+import json
 import subprocess
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_COUNCIL_2, assert_problem
+from records import as_role
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
@@ -205,3 +208,67 @@ def test_tenant_isolation(api, other_tenant):
                for x in api.get("/v1/action-plans?limit=500", token=token).json()["items"])
     assert_problem(api.post("/v1/action-plans", plan(), token=token), 400, "validation",
                    "provider_id")
+
+
+# == qa.action_item.overdue: announced once by the periodic check ==
+
+def announce(stack_env):
+    """The background worker's call: the service role, no request context."""
+    out = as_role(stack_env, "hearth_qa", "SELECT qa.announce_overdue_action_items()")
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout)
+
+
+def overdue_events(stack_env, plan_id):
+    """The plan's qa.action_item.overdue events, read as the event consumer."""
+    out = subprocess.run(
+        ["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-At", "-c",
+         "SET ROLE hearth_event_reader; "
+         "SELECT tenant_id || '|' || coalesce(org_id::text, '-') || '|' || subject_type || '|' "
+         "|| subject_id || '|' || payload::text FROM qa.outbox "
+         f"WHERE type = 'qa.action_item.overdue' AND payload->>'plan_id' = '{plan_id}' "
+         "ORDER BY seq"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return [line.split("|", 4) for line in out.stdout.splitlines() if "|" in line]
+
+
+def test_overdue_items_are_announced_once(api, stack_env):
+    done_late = {"action": "Fit window restrictors", "owner": "Estates", "due_on": PAST,
+                 "status": "done", "evidence": "Invoice and photographs"}
+    p = new_plan(api, body=plan(items=[plan()["items"][0], plan()["items"][1], done_late])).json()
+    late, not_yet = p["items"][0], p["items"][1]
+    closed = new_plan(api, body=plan(status="closed")).json()
+    assert announce(stack_env) >= 1
+    events = overdue_events(stack_env, p["id"])
+    assert len(events) == 1
+    tenant, org, subject_type, subject_id, payload = events[0]
+    assert (tenant, org, subject_type, subject_id) == (
+        "00000000-0000-4000-8000-00000000d001", "-", "action_item", late["id"])
+    payload = json.loads(payload)
+    assert payload == {"plan_id": p["id"], "item_id": late["id"], "provider_id": DEMO_PROVIDER,
+                       "setting_id": DEMO_SETTING, "source": "other", "source_id": None,
+                       "action": late["action"], "owner": late["owner"], "due_on": PAST,
+                       "days_overdue": 10}
+    assert not_yet["id"] not in {e[3] for e in events}
+    assert overdue_events(stack_env, closed["id"]) == []
+    # Once: a second run announces nothing, here or anywhere.
+    assert announce(stack_env) == 0
+    assert len(overdue_events(stack_env, p["id"])) == 1
+    # Answered (done) items are never announced; a due day moved on and
+    # passed again is a new lapse, announced once more.
+    later = (TODAY - datetime.timedelta(days=2)).isoformat()
+    resp = api.patch(f"/v1/action-plans/{p['id']}",
+                     {"items": [dict(late, due_on=later), not_yet, p["items"][2]]}, **QA)
+    assert resp.status_code == 200, resp.text
+    assert announce(stack_env) == 1
+    assert [json.loads(e[4])["due_on"] for e in overdue_events(stack_env, p["id"])] == [PAST,
+                                                                                        later]
+    assert announce(stack_env) == 0
+
+
+def test_only_the_qa_role_announces(stack_env):
+    for role in ("hearth_placements", "hearth_providers"):
+        out = as_role(stack_env, role, "SELECT qa.announce_overdue_action_items()")
+        assert out.returncode != 0 and "permission denied" in out.stderr, role
+    out = as_role(stack_env, "hearth_qa", "SELECT count(*) FROM qa.action_item_announcements")
+    assert out.returncode != 0 and "permission denied" in out.stderr

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import unique
 from hearth_client import DEMO_CONSORTIUM, DEMO_COUNCIL, DEMO_COUNCIL_2, assert_problem
-from records import psql
+from records import as_role, psql
 
 QA = {"roles": "qa_officer"}
 DEMO_PROVIDER = "00000000-0000-4000-8000-0000000a0010"
@@ -194,3 +194,110 @@ def test_seeded_demo_concerns(api):
     allegation = seeded["00000000-0000-4000-8000-000000120001"]
     assert allegation["lado_referral"] and allegation["escalation_level"] == 2
     assert seeded[DEMO_PRIVATE_CONCERN]["child_id"] == DEMO_CHILD
+
+
+# == a provider's own notifications (Reg 40) ==
+
+@pytest.fixture(scope="module")
+def provider_staff(api):
+    """Organisations of DEMO_PROVIDER's and another provider's staff."""
+    def org(provider):
+        resp = api.post("/v1/organisations", {"kind": "provider", "name": unique("Staff"),
+                                              "code": unique("P"), "provider_id": provider},
+                        roles="tenant_admin")
+        assert resp.status_code == 201, resp.text
+        return resp.json()["id"]
+    return {"own": org(DEMO_PROVIDER), "other": org("00000000-0000-4000-8000-0000000a0001")}
+
+
+def notification(**extra):
+    return concern(**{"kind": "notifiable_event", "severity": "significant",
+                      "summary": "Serious injury to a young person; police informed.", **extra})
+
+
+def test_a_provider_raises_its_own_notifications(api, provider_staff, stack_env):
+    own = {"org": provider_staff["own"], "roles": "provider"}
+    resp = api.post("/v1/concerns", notification(), **own)
+    assert resp.status_code == 201, resp.text
+    n = resp.json()
+    assert n["kind"] == "notifiable_event" and n["raised_by_org_id"] == provider_staff["own"]
+    assert n["provider_id"] == DEMO_PROVIDER and n["setting_id"] == DEMO_SETTING
+    # Without a setting: about the provider as a whole.
+    assert api.post("/v1/concerns", notification(setting_id=None), **own).status_code == 201
+    # It reads its own; councils and the consortium read it as shared intelligence.
+    assert api.get(f"/v1/concerns/{n['id']}", **own).json() == n
+    for org in (DEMO_COUNCIL_2, DEMO_CONSORTIUM):
+        assert api.get(f"/v1/concerns/{n['id']}", org=org, roles="viewer").status_code == 200
+    assert psql(stack_env, f"SELECT type FROM qa.outbox WHERE subject_id = '{n['id']}'") == \
+        "qa.concern.created"
+
+
+@pytest.mark.parametrize("roles", ["provider", "qa_officer"])
+def test_a_provider_raises_nothing_else(api, provider_staff, roles):
+    own = {"org": provider_staff["own"], "roles": roles}
+    # Another provider (with its own setting): not its to notify about.
+    assert_problem(api.post("/v1/concerns", notification(
+        provider_id="00000000-0000-4000-8000-0000000a0001", setting_id=OTHER_SETTING), **own),
+        403, "forbidden")
+    # Its own provider with another provider's setting: no such setting of it.
+    assert_problem(api.post("/v1/concerns", notification(setting_id=OTHER_SETTING), **own),
+                   400, "validation", "setting_id")
+    for kind in ("concern", "allegation", "whistleblowing", "complaint"):
+        assert_problem(api.post("/v1/concerns", notification(kind=kind), **own), 400,
+                       "validation", "kind")
+    assert_problem(api.post("/v1/concerns", notification(child_id=DEMO_CHILD), **own), 400,
+                   "validation", "child_id")
+
+
+def test_the_provider_role_of_another_organisation_raises_nothing(api):
+    for org in (DEMO_COUNCIL, DEMO_CONSORTIUM):
+        assert_problem(api.post("/v1/concerns", notification(), org=org, roles="provider"),
+                       403, "forbidden")
+
+
+def test_a_provider_sees_only_what_it_raised(api, provider_staff):
+    mine = api.post("/v1/concerns", notification(), org=provider_staff["own"],
+                    roles="provider").json()
+    theirs = api.post("/v1/concerns", notification(
+        provider_id="00000000-0000-4000-8000-0000000a0001", setting_id=OTHER_SETTING),
+        org=provider_staff["other"], roles="provider").json()
+    about_it = raise_concern(api, body=concern(kind="whistleblowing")).json()
+    listed = {i["id"] for i in api.get("/v1/concerns", params={"limit": 500},
+                                       org=provider_staff["own"], roles="provider").json()["items"]}
+    assert mine["id"] in listed and not {theirs["id"], about_it["id"]} & listed
+    for hidden in (theirs["id"], about_it["id"], DEMO_PRIVATE_CONCERN):
+        assert_problem(api.get(f"/v1/concerns/{hidden}", org=provider_staff["own"],
+                               roles="viewer"), 404, "not-found")
+    assert_problem(api.get(f"/v1/concerns/{mine['id']}", org=provider_staff["other"],
+                           roles="provider"), 404, "not-found")
+    # It works on none, not even its own (a recorder role changes nothing).
+    assert_problem(api.patch(f"/v1/concerns/{mine['id']}", {"severity": "low"},
+                             org=provider_staff["own"], roles="qa_officer"), 403, "forbidden")
+    assert_problem(api.patch(f"/v1/concerns/{mine['id']}", {"severity": "low"},
+                             org=provider_staff["own"], roles="provider"), 403, "forbidden")
+
+
+def test_the_database_holds_the_provider_to_its_notifications(stack_env, provider_staff):
+    tenant = "00000000-0000-4000-8000-00000000d001"
+    values = {
+        "another kind": f"('{tenant}', 'allegation', '{DEMO_PROVIDER}', 'low', 'x')",
+        "another provider": f"('{tenant}', 'notifiable_event', "
+                            "'00000000-0000-4000-8000-0000000a0001', 'low', 'x')",
+    }
+    for what, row in values.items():
+        out = as_role(stack_env, "hearth_qa",
+                      "INSERT INTO qa.concerns (tenant_id, kind, provider_id, severity, summary) "
+                      f"VALUES {row}", tenant=tenant, org=provider_staff["own"])
+        assert out.returncode != 0 and "row-level security" in out.stderr, what
+    out = as_role(stack_env, "hearth_qa",
+                  "INSERT INTO qa.concerns (tenant_id, kind, provider_id, severity, summary) "
+                  f"VALUES ('{tenant}', 'notifiable_event', '{DEMO_PROVIDER}', 'low', 'x')",
+                  tenant=tenant, org=provider_staff["own"])
+    assert out.returncode == 0, out.stderr
+    out = as_role(stack_env, "hearth_qa", "UPDATE qa.concerns SET severity = 'moderate' "
+                  f"WHERE raised_by_org_id = '{provider_staff['own']}'", tenant=tenant,
+                  org=provider_staff["own"])
+    assert out.returncode != 0 and "row-level security" in out.stderr, out.stdout
+    out = as_role(stack_env, "hearth_qa", "SELECT count(*) FROM qa.concerns WHERE raised_by_org_id "
+                  f"<> '{provider_staff['own']}'", tenant=tenant, org=provider_staff["own"])
+    assert out.returncode == 0 and out.stdout.split()[-2] == "0", out.stdout

@@ -109,6 +109,9 @@ def test_no_table_privilege_is_granted_by_default(stack_env):
     ("hearth_qa", "SELECT count(*) FROM placements.placements"),
     ("hearth_qa", "UPDATE qa.placement_stop_acknowledgements SET note = 'rewritten'"),
     ("hearth_qa", "DELETE FROM qa.placement_stops"),
+    # Written only by qa.announce_overdue_action_items(), as its owner.
+    ("hearth_qa", "SELECT count(*) FROM qa.action_item_announcements"),
+    ("hearth_qa", "DELETE FROM qa.action_item_announcements"),
     ("hearth_providers", "SELECT count(*) FROM providers.outbox"),
     ("hearth_providers", "UPDATE providers.framework_member_history SET reason = 'rewritten'"),
     ("hearth_placements", "UPDATE placements.ipas SET weekly_fee_pence = 1"),
@@ -189,6 +192,8 @@ PUBLISHED = [
     ("placements_api.own_provider", "'{tenant}'", "hearth_qa"),
     ("placements_api.unplanned_endings", "'{tenant}', (current_date - 365), current_date",
      "hearth_qa"),
+    ("placements_api.provider_scorecard_aggregates",
+     "'{tenant}', (current_date - 365), current_date", "hearth_qa"),
     ("qa_api.stop_in_force", "'{tenant}', '00000000-0000-4000-8000-0000000a0010', "
      "'00000000-0000-4000-8000-0000000b0013', current_date", "hearth_placements"),
 ]
@@ -221,3 +226,17 @@ def test_published_functions_pin_their_search_path_and_definer(stack_env, functi
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = '{schema}' AND p.proname = '{name}'""")
     assert rows == ["t|search_path=pg_catalog, pg_temp"]
+
+
+def test_the_overdue_announcer_runs_as_its_owner_for_the_qa_role_only(stack_env):
+    """qa.announce_overdue_action_items() runs without a request (every
+    tenant at once), so as its owner: pinned search_path, EXECUTE for
+    hearth_qa alone (not PUBLIC, not the event reader)."""
+    rows = admin_psql(stack_env, """
+        SELECT p.prosecdef, array_to_string(p.proconfig, ','),
+               has_function_privilege('hearth_qa', p.oid, 'EXECUTE'),
+               has_function_privilege('hearth_event_reader', p.oid, 'EXECUTE'),
+               has_function_privilege('hearth_placements', p.oid, 'EXECUTE')
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'qa' AND p.proname = 'announce_overdue_action_items'""")
+    assert rows == ["t|search_path=pg_catalog, pg_temp|t|f|f"]

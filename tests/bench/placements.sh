@@ -10,8 +10,9 @@
 #   4. authenticated GET /v1/placements/{id} requests/s at 64 connections, and
 #      its ratio to pgbench running the same read as hearth_placements;
 #   5. the quality-assurance reads over the same placements, for the whole tenant
-#      (consortium token): GET /v1/risk?subject_type=setting, /v1/visits/due and
-#      /v1/reg44-reports/missing, p50 and max of 5 sequential requests.
+#      (consortium token): GET /v1/risk?subject_type=setting, /v1/visits/due,
+#      /v1/reg44-reports/missing and /v1/scorecards (every provider, one page,
+#      a 12-month period), p50 and max of 5 sequential requests.
 # Prints figures; never fails on absolute times, only when the stack cannot
 # start or a run answers errors (then its figures would lie).
 #
@@ -211,6 +212,8 @@ declare -A qa
 qa[risk]=$(timed "$consortium_token" "$gateway/v1/risk?subject_type=setting&as_at=2024-06-30" 5)
 qa[due]=$(timed "$consortium_token" "$gateway/v1/visits/due?as_at=2024-06-30" 5)
 qa[missing]=$(timed "$consortium_token" "$gateway/v1/reg44-reports/missing?as_at=2024-06-30" 5)
+qa[scorecards]=$(timed "$consortium_token" \
+	"$gateway/v1/scorecards?period_from=2023-07-01&period_to=2024-06-30&limit=500" 5)
 
 # ---- 3./4. lists and reads with wrk, and pgbench -----------------------------------
 declare -A rps p50 p99 failed
@@ -264,11 +267,12 @@ for scope in council tenant; do
 		printf '%-52s %s\n' "sufficiency report, one $scope, p50" "$v ms"
 	fi
 done
-for label in risk due missing; do
+for label in risk due missing scorecards; do
 	case $label in
 	risk) what="GET /v1/risk (settings), whole tenant" ;;
 	due) what="GET /v1/visits/due, whole tenant" ;;
 	missing) what="GET /v1/reg44-reports/missing, tenant" ;;
+	scorecards) what="GET /v1/scorecards (12 months), whole tenant" ;;
 	esac
 	if [[ "${qa[$label]}" == status* ]]; then
 		printf '%-52s %s\n' "$what" "answered ${qa[$label]#status }"
