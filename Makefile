@@ -42,7 +42,7 @@ FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all deps run stop test unit-test api-test api-test-sanitize fuzz fuzz-short lint-openapi \
-        compose-check bench clean
+        compose-check image-test bench clean
 .DEFAULT_GOAL := all
 
 all: $(SERVICE_BINS) $(BUILD)/bin/hearthctl
@@ -127,6 +127,11 @@ lint-openapi:
 
 compose-check:
 	@docker-compose -f docker-compose.yml config -q && echo "docker-compose config: ok"
+
+# The image built with podman and run as docker-compose.yml declares it, with
+# the smoke tests through its gateway (skipped where podman cannot run).
+image-test:
+	@tests/image/run.sh
 
 bench: deps all
 	@tests/bench/run.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every tier, in order of cost, each reporting "N passed, N failed";
-# a closing summary line adds them up. Exits non-zero if anything failed.
+# a closing summary line adds them up. Exits non-zero if anything failed. A tier
+# that cannot run on this machine says "<tier>: skipped: <why>" and passes, with
+# that reason in the summary.
 #   build        the whole tree with -Wall -Wextra -Werror
 #   unit         Check suites, then the same under AddressSanitizer+UBSan and valgrind
 #   database     the pool, transactions, audit, outbox, idempotency and migrations
@@ -12,6 +14,8 @@
 #   api-asan     the same against services built with AddressSanitizer and UBSan
 #   openapi      Redocly lint of openapi/*.yaml
 #   compose      docker-compose config accepts docker-compose.yml
+#   image        the image built with podman, run as the compose file declares,
+#                smoke tests through its gateway (tests/image)
 #   fuzz         each libFuzzer harness for a short run
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +24,7 @@ total_passed=0 total_failed=0
 declare -a report=()
 
 tier() { # <name> <command...>: run, take its "N passed, N failed" line
-	local name=$1 log passed failed line rc
+	local name=$1 log passed failed line rc skipped
 	shift
 	log=build/test-logs/$name.log
 	mkdir -p build/test-logs
@@ -46,7 +50,8 @@ tier() { # <name> <command...>: run, take its "N passed, N failed" line
 	fi
 	total_passed=$((total_passed + passed))
 	total_failed=$((total_failed + failed))
-	report+=("$(printf '%-13s %s passed, %s failed' "$name" "$passed" "$failed")")
+	skipped=$(grep -m1 -Eo '^[a-z-]+: skipped: .*' "$log" | sed 's/^[a-z-]*: //')
+	report+=("$(printf '%-13s %s passed, %s failed%s' "$name" "$passed" "$failed" "${skipped:+ ($skipped)}")")
 }
 
 tier build make -j"$jobs" all
@@ -60,6 +65,7 @@ tier api make -s api-test
 tier api-asan make -s api-test-sanitize
 tier openapi tests/lint-openapi.sh
 tier compose make -s compose-check
+tier image make -s image-test
 tier fuzz make -s -j"$jobs" fuzz-short
 
 echo
