@@ -180,6 +180,7 @@ hearth_pg_as "$HEARTH_PGBIN/pg_ctl" reload -D "$HEARTH_PGDATA" -s || fail "canno
 export HEARTH_IMAGE_TEST_SECRETS=$secrets HEARTH_IMAGE_TEST_PG_PORT=$HEARTH_PG_PORT
 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/image "$@"
 rc=$?
+say "tier took $SECONDS s"
 if ((rc != 0)); then
 	for f in "$run_dir"/logs/*.log; do
 		[ -f "$f" ] || continue
