@@ -11,12 +11,13 @@ RUN apt-get update \
       curl ca-certificates openssl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The Makefile builds a binary for each service that deploy/services.txt lists.
 COPY Makefile ./
+COPY deploy/services.txt deploy/
 COPY include/ include/
 COPY services/ services/
 COPY openapi/ openapi/
 COPY deploy/docs/ deploy/docs/
-COPY deploy/services.txt deploy/services.txt
 RUN make -j"$(nproc)" all \
  && deploy/docs/build.sh /out/share/docs \
  && mkdir -p /out/share \
@@ -46,7 +47,8 @@ COPY deploy/docker/entrypoint.sh /usr/local/bin/hearth-entrypoint
 ENV HEARTH_HOME=/usr/share/hearth
 WORKDIR /usr/share/hearth
 USER 10001:10001
-EXPOSE 8080 8443 8101
+# The gateway; each service listens on its port in services.txt.
+EXPOSE 8080 8443
 # tini reaps children and forwards signals, so services drain on stop.
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/hearth-entrypoint"]
 CMD ["help"]

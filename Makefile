@@ -42,7 +42,7 @@ FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 .PHONY: all deps run stop test unit-test api-test api-test-sanitize fuzz fuzz-short lint-openapi \
-        compose-check k8s-check docs bench clean
+        compose-check k8s-check docs image-test bench clean
 .DEFAULT_GOAL := all
 
 all: $(SERVICE_BINS) $(BUILD)/bin/hearthctl
@@ -137,6 +137,11 @@ $(BUILD)/docs/index.html: deploy/docs/build.sh $(wildcard deploy/docs/*.html dep
 
 k8s-check:
 	@tests/k8s/check.sh
+
+# The image built with podman and run as docker-compose.yml declares it, with
+# the smoke tests through its gateway (skipped where podman cannot run).
+image-test:
+	@tests/image/run.sh
 
 bench: deps all
 	@tests/bench/run.sh

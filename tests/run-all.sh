@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every tier, in order of cost, each reporting "N passed, N failed";
-# a closing summary line adds them up. Exits non-zero if anything failed.
+# a closing summary line adds them up. Exits non-zero if anything failed. A tier
+# that cannot run on this machine says "<tier>: skipped: <why>" and passes, with
+# that reason in the summary.
 #   build        the whole tree with -Wall -Wextra -Werror
 #   unit         Check suites, then the same under AddressSanitizer+UBSan and valgrind
 #   database     the pool, transactions, audit, outbox, idempotency and migrations
@@ -13,6 +15,8 @@
 #   openapi      Redocly lint of openapi/*.yaml
 #   compose      docker-compose config accepts docker-compose.yml
 #   k8s          every kustomize overlay renders and validates against the schemas
+#   image        the image built with podman, run as the compose file declares,
+#                smoke tests through its gateway (tests/image)
 #   fuzz         each libFuzzer harness for a short run
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +25,7 @@ total_passed=0 total_failed=0
 declare -a report=()
 
 tier() { # <name> <command...>: run, take its "N passed, N failed" line
-	local name=$1 log passed failed line rc
+	local name=$1 log passed failed line rc skipped
 	shift
 	log=build/test-logs/$name.log
 	mkdir -p build/test-logs
@@ -47,7 +51,8 @@ tier() { # <name> <command...>: run, take its "N passed, N failed" line
 	fi
 	total_passed=$((total_passed + passed))
 	total_failed=$((total_failed + failed))
-	report+=("$(printf '%-13s %s passed, %s failed' "$name" "$passed" "$failed")")
+	skipped=$(grep -m1 -Eo '^[a-z-]+: skipped: .*' "$log" | sed 's/^[a-z-]*: //')
+	report+=("$(printf '%-13s %s passed, %s failed%s' "$name" "$passed" "$failed" "${skipped:+ ($skipped)}")")
 }
 
 tier build make -j"$jobs" all
@@ -62,6 +67,7 @@ tier api-asan make -s api-test-sanitize
 tier openapi tests/lint-openapi.sh
 tier compose make -s compose-check
 tier k8s make -s k8s-check
+tier image make -s image-test
 tier fuzz make -s -j"$jobs" fuzz-short
 
 echo
