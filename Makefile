@@ -140,7 +140,7 @@ k8s-check:
 
 # The image built with podman and run as docker-compose.yml declares it, with
 # the smoke tests through its gateway (skipped where podman cannot run).
-image-test:
+image-test: docs
 	@tests/image/run.sh
 
 bench: deps all

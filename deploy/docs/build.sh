@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the API reference the gateway serves at /docs into a directory:
 # Swagger UI (the npm package swagger-ui-dist, pinned below by version and
-# the registry's sha512, downloaded once at build time into build/cache),
+# the registry's sha512, downloaded once at build time into deploy/docs/.cache,
+# which a container build then reuses from its context),
 # the page, and every service's OpenAPI file under openapi/. The gateway
 # serves the result as it is; no browser ever reaches a CDN. Needs curl,
 # openssl and tar only (no Node.js, no install scripts).
@@ -16,7 +17,7 @@ swagger_ui_version=5.35.0
 swagger_ui_sha512=U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==
 registry=${HEARTH_NPM_REGISTRY:-https://registry.npmjs.org}
 
-cache=${HEARTH_DOCS_CACHE:-$root/build/cache}
+cache=${HEARTH_DOCS_CACHE:-$here/.cache}
 tarball=$cache/swagger-ui-dist-$swagger_ui_version.tgz
 sha512_of() { openssl dgst -sha512 -binary "$1" | openssl base64 -A; }
 if [ ! -s "$tarball" ] || [ "$(sha512_of "$tarball")" != "$swagger_ui_sha512" ]; then
