@@ -4,6 +4,8 @@
  * tenant's rules and working-day calendar, and the background workers that
  * consume the outboxes and run the clocks.
  */
+#include <stdio.h>
+
 #include "hearth/service.h"
 #include "alerts_service.h"
 
@@ -16,5 +18,8 @@ int main(int argc, char **argv)
 		.stmt_tables = alerts_statements,
 		.workers = alerts_workers,
 	};
+
+	if (alerts_settings_load(stderr) != 0)
+		return 1;
 	return hearth_service_main(&def, argc, argv);
 }

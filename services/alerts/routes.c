@@ -17,7 +17,3 @@ const struct hearth_stmt_def *const alerts_statements[] = {
 	alert_stmts,
 	NULL,
 };
-
-const struct hearth_worker_def alerts_workers[] = {
-	{ NULL, NULL, NULL },
-};
