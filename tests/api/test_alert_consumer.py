@@ -184,13 +184,13 @@ def test_events_committed_while_down_are_caught_up_on_start(api, stack_env, aler
 def test_escalation_runs_across_a_restart_and_stops_when_acknowledged(api, stack_env,
                                                                       alerts_proc):
     t = new_tenant_with_home(api, councils=2)
+    fast = {"HEARTH_ALERTS_ESCALATION_CHECK_S": "1", "HEARTH_ALERTS_ESCALATION_INTERVAL_S": "1"}
+    # Two processes at once: the clock still raises each level once.
+    alerts_proc.start(**fast)
     resp = api.patch("/v1/alert-rules/inadequate_judgement",
                      {"deadlines": {"visit": {"clock": "hours", "amount": 0}, "decision": None}},
                      **t["admin"])
     assert resp.status_code == 200, resp.text
-    fast = {"HEARTH_ALERTS_ESCALATION_CHECK_S": "1", "HEARTH_ALERTS_ESCALATION_INTERVAL_S": "1"}
-    # Two processes at once: the clock still raises each level once.
-    alerts_proc.start(**fast)
     env = alerts_proc.env(**fast)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
