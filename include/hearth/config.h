@@ -70,4 +70,9 @@ int hearth_config_load(struct hearth_config *cfg, hearth_env_lookup lookup, void
 /* hearth_env_lookup over getenv(). */
 const char *hearth_env_getenv(const char *name, void *ctx);
 
+/* A service's own integer setting: `*out` keeps its default when `name` is
+ * unset or empty. Returns 0, or -1 with the problem printed to `errors` in the
+ * same words as above (a whole number from min to max). */
+int hearth_config_env_long(const char *name, long min, long max, long *out, FILE *errors);
+
 #endif

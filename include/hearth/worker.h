@@ -40,6 +40,7 @@ struct hearth_worker_def {
 struct hearth_worker_env {
 	struct hearth_db_pool *pool; /* may be NULL (unit tests) */
 	const char *conninfo;        /* for a worker's own connection (LISTEN) */
+	const char *service;         /* "alerts": names its connections; NULL: "hearth" */
 };
 
 /* Wait until woken, until `fd` (when >= 0) is readable, or `timeout_ms`
@@ -60,6 +61,25 @@ int hearth_worker_wake_named(struct hearth_worker *w, const char *name);
 const char *hearth_worker_name(const struct hearth_worker *w);
 struct hearth_db_pool *hearth_worker_pool(const struct hearth_worker *w);
 const char *hearth_worker_conninfo(const struct hearth_worker *w);
+const char *hearth_worker_service(const struct hearth_worker *w);
+
+/* SQL on a worker's own connection (worker_sql.c). A worker's statements are
+ * its own transactions, each capped by a 60 s statement timeout, outside any
+ * request: no tenant or organisation context is set. */
+struct pg_conn;
+/* Connect to the service's database as its role, application_name
+ * "<service>-<worker>", then run `setup_sql` (NULL: none; e.g. a LISTEN).
+ * NULL when that fails (logged); PQfinish() what is returned. */
+struct pg_conn *hearth_worker_connect(struct hearth_worker *w, const char *setup_sql);
+/* Run `sql` (text parameters) answering one row of one integer: that integer,
+ * or -1 (logged) when it failed or answered otherwise. */
+long hearth_worker_count(struct hearth_worker *w, struct pg_conn *conn, const char *sql,
+			 int n_params, const char *const *params);
+/* The body of a periodic worker: run `sql` at start and then every
+ * `period_s` seconds until the worker must stop, on a connection of its own,
+ * reconnecting (a second apart) when the database goes away. */
+void hearth_worker_every(struct hearth_worker *w, const char *sql, int n_params,
+			 const char *const *params, long period_s);
 
 /* The runtime's side. */
 struct hearth_workers;

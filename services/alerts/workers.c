@@ -9,7 +9,7 @@
  * is one statement, so one transaction, and a crash loses nothing and repeats
  * nothing. Each worker has its own connection (the pool's transactions are a
  * request's, with an organisation; a worker has none) and reconnects after a
- * failure, waiting a second between tries.
+ * failure, waiting a second between tries (hearth/worker.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,60 +24,6 @@
 #define BACKLOG_RETRY_MS 50
 
 static const char *const sources[] = { "providers", "placements", "qa" };
-
-static void quiet_notices(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
-/* A connection of worker `w`, with a statement timeout; NULL when the
- * database cannot be reached (logged). */
-static PGconn *worker_connect(struct hearth_worker *w, int listen)
-{
-	char app[64];
-	const char *keys[] = { "dbname", "application_name", "connect_timeout", NULL };
-	const char *vals[] = { hearth_worker_conninfo(w), app, "5", NULL };
-	PGconn *conn;
-	PGresult *res;
-
-	snprintf(app, sizeof(app), "alerts-%s", hearth_worker_name(w));
-	conn = PQconnectdbParams(keys, vals, 1);
-	if (!conn || PQstatus(conn) != CONNECTION_OK) {
-		hearth_log(HEARTH_LOG_WARN, "worker %s: cannot connect: %s", hearth_worker_name(w),
-			   conn ? PQerrorMessage(conn) : "out of memory");
-		PQfinish(conn);
-		return NULL;
-	}
-	PQsetNoticeProcessor(conn, quiet_notices, NULL);
-	res = PQexec(conn, listen ? "SET statement_timeout = '60s'; LISTEN hearth_outbox"
-				  : "SET statement_timeout = '60s'");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		hearth_log(HEARTH_LOG_WARN, "worker %s: %s", hearth_worker_name(w),
-			   PQerrorMessage(conn));
-		PQclear(res);
-		PQfinish(conn);
-		return NULL;
-	}
-	PQclear(res);
-	return conn;
-}
-
-/* Run `sql` with integer text parameters; its one integer result, or -1 (logged). */
-static long run_step(struct hearth_worker *w, PGconn *conn, const char *sql, int n,
-		     const char *const *params)
-{
-	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-	long v = -1;
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		v = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	else
-		hearth_log(HEARTH_LOG_ERROR, "worker %s: %s", hearth_worker_name(w),
-			   PQerrorMessage(conn));
-	PQclear(res);
-	return v;
-}
 
 /* Pending notifications, read from the socket or already buffered by libpq
  * (it keeps those that arrive while a query runs, and then the socket is no
@@ -107,7 +53,7 @@ static int consume_all(struct hearth_worker *w, PGconn *conn)
 	snprintf(batch, sizeof(batch), "%ld", alerts_settings.consumer_batch);
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		const char *params[2] = { sources[i], batch };
-		long n = run_step(w, conn, "SELECT alerts.consume($1, $2::integer)", 2, params);
+		long n = hearth_worker_count(w, conn, "SELECT alerts.consume($1, $2::integer)", 2, params);
 
 		if (n < 0)
 			return -1;
@@ -115,7 +61,7 @@ static int consume_all(struct hearth_worker *w, PGconn *conn)
 			more = 1;
 			continue;
 		}
-		n = run_step(w, conn, "SELECT alerts.backlog($1)::integer", 1, params);
+		n = hearth_worker_count(w, conn, "SELECT alerts.backlog($1)::integer", 1, params);
 		if (n < 0)
 			return -1;
 		if (n > 0 && more == 0)
@@ -131,7 +77,7 @@ static void consumer_run(struct hearth_worker *w, void *arg)
 
 	(void)arg;
 	while (!hearth_worker_stopping(w)) {
-		if (!conn && !(conn = worker_connect(w, 1))) {
+		if (!conn && !(conn = hearth_worker_connect(w, "LISTEN hearth_outbox"))) {
 			if (hearth_worker_wait(w, -1, 1000))
 				break;
 			continue;
@@ -154,29 +100,6 @@ static void consumer_run(struct hearth_worker *w, void *arg)
 	PQfinish(conn);
 }
 
-/* A worker that runs one statement every `period_s`, and once at start. */
-static void periodic_run(struct hearth_worker *w, const char *sql, int n,
-			 const char *const *params, long period_s)
-{
-	PGconn *conn = NULL;
-
-	while (!hearth_worker_stopping(w)) {
-		if (!conn && !(conn = worker_connect(w, 0))) {
-			if (hearth_worker_wait(w, -1, 1000))
-				break;
-			continue;
-		}
-		if (run_step(w, conn, sql, n, params) < 0 && PQstatus(conn) != CONNECTION_OK) {
-			PQfinish(conn);
-			conn = NULL;
-			continue;
-		}
-		if (hearth_worker_wait(w, -1, period_s * 1000))
-			break;
-	}
-	PQfinish(conn);
-}
-
 static void escalation_run(struct hearth_worker *w, void *arg)
 {
 	char interval[32];
@@ -184,14 +107,14 @@ static void escalation_run(struct hearth_worker *w, void *arg)
 
 	(void)arg;
 	snprintf(interval, sizeof(interval), "%ld seconds", alerts_settings.escalation_interval_s);
-	periodic_run(w, "SELECT alerts.escalate($1::interval, 500)", 1, params,
+	hearth_worker_every(w, "SELECT alerts.escalate($1::interval, 500)", 1, params,
 		     alerts_settings.escalation_check_s);
 }
 
 static void reg44_run(struct hearth_worker *w, void *arg)
 {
 	(void)arg;
-	periodic_run(w, "SELECT alerts.check_reg44(current_date)", 0, NULL,
+	hearth_worker_every(w, "SELECT alerts.check_reg44(current_date)", 0, NULL,
 		     alerts_settings.reg44_check_s);
 }
 

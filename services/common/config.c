@@ -76,6 +76,22 @@ static int parse_long(const char *text, long *out)
 	return 0;
 }
 
+int hearth_config_env_long(const char *name, long min, long max, long *out, FILE *errors)
+{
+	const char *text = getenv(name);
+	long v;
+
+	if (!text || !*text)
+		return 0;
+	if (parse_long(text, &v) != 0 || v < min || v > max) {
+		fprintf(errors, "config: %s must be an integer from %ld to %ld, got \"%s\"\n", name,
+			min, max, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* Apply one spec; returns 0 or 1 (one problem, already printed). */
 static int load_one(const struct cfg_spec *s, const char *value, struct hearth_config *cfg,
 		    FILE *errors)

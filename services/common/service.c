@@ -180,7 +180,8 @@ static void drain(struct hearth_runtime *rt)
 
 static int start_workers(struct hearth_runtime *rt)
 {
-	struct hearth_worker_env env = { .pool = rt->pool, .conninfo = rt->cfg.database_url };
+	struct hearth_worker_env env = { .pool = rt->pool, .conninfo = rt->cfg.database_url,
+					  .service = rt->def->name };
 
 	if (!rt->def->workers)
 		return 0;

@@ -92,6 +92,11 @@ struct hearth_db_pool *hearth_worker_pool(const struct hearth_worker *w)
 	return w->set->env.pool;
 }
 
+const char *hearth_worker_service(const struct hearth_worker *w)
+{
+	return w->set->env.service ? w->set->env.service : "hearth";
+}
+
 const char *hearth_worker_conninfo(const struct hearth_worker *w)
 {
 	return w->set->env.conninfo;

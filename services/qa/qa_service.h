@@ -6,12 +6,20 @@
 #ifndef HEARTH_QA_SERVICE_H
 #define HEARTH_QA_SERVICE_H
 
+#include <stdio.h>
+
 #include "hearth/db.h"
 #include "hearth/http.h"
 #include "hearth/resource.h"
+#include "hearth/worker.h"
 
 extern const struct hearth_route qa_routes[];
 extern const struct hearth_stmt_def *const qa_statements[];
+
+/* Background work (workers.c): the overdue action items check. */
+extern const struct hearth_worker_def qa_workers[];
+/* HEARTH_QA_OVERDUE_CHECK_S [300]: read at start; -1 with the problem printed. */
+int qa_settings_load(FILE *errors);
 
 /* == subjects: the registers of other services (subjects.c / subjects_repo.c) == */
 extern const struct hearth_stmt_def subject_stmts[];

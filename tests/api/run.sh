@@ -25,6 +25,9 @@ done < <(hearth_services)
 # Generous limits for the suite itself; the rate-limit test sets its own burst.
 export HEARTH_RATE_LIMIT_RPS=${HEARTH_RATE_LIMIT_RPS:-2000} HEARTH_RATE_LIMIT_BURST=${HEARTH_RATE_LIMIT_BURST:-4000}
 export HEARTH_DRAIN_TIMEOUT_S=2
+# The stack's hearth-qa checks for overdue action items only at start, so the
+# tests that call the check themselves see exactly what they made.
+export HEARTH_QA_OVERDUE_CHECK_S=86400
 # The origin tests/api/test_cors.py calls from as a browser application would.
 export HEARTH_CORS_ORIGINS=${HEARTH_CORS_ORIGINS-https://app.example.test}
 

@@ -8,13 +8,16 @@ import csv
 import datetime
 import io
 import json
+import socket
 import subprocess
+import time
 
 import pytest
 
 from conftest import unique
 from hearth_client import DEMO_COUNCIL_2, assert_problem
 from records import as_role
+from service_process import ServiceProcess
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
@@ -272,3 +275,38 @@ def test_only_the_qa_role_announces(stack_env):
         assert out.returncode != 0 and "permission denied" in out.stderr, role
     out = as_role(stack_env, "hearth_qa", "SELECT count(*) FROM qa.action_item_announcements")
     assert out.returncode != 0 and "permission denied" in out.stderr
+
+
+def test_the_qa_service_announces_overdue_items_by_itself(api, stack_env):
+    # The service's own background check (HEARTH_QA_OVERDUE_CHECK_S), here a
+    # second hearth-qa beside the stack's, checking every second: the item is
+    # announced once without anyone calling, and the alerts service turns the
+    # event into action_overdue alerts for the councils with children there.
+    p = new_plan(api, body=plan(items=[plan()["items"][0]])).json()
+    late = p["items"][0]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    qa = ServiceProcess(stack_env, "qa", port=port, pidfile=False)
+    qa.start(HEARTH_QA_OVERDUE_CHECK_S="1")
+    try:
+        deadline = time.monotonic() + 15
+        while not overdue_events(stack_env, p["id"]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2.5)  # two more checks: still one event
+        events = overdue_events(stack_env, p["id"])
+    finally:
+        qa.stop()
+    assert [e[3] for e in events] == [late["id"]]
+    deadline = time.monotonic() + 15
+    alerts = 0
+    while time.monotonic() < deadline:
+        out = subprocess.run(
+            ["psql", stack_env["HEARTH_ADMIN_DATABASE_URL"], "-At", "-c",
+             "SELECT count(*) FROM alerts.alerts WHERE kind = 'action_overdue' "
+             f"AND subject_id = '{late['id']}'"], capture_output=True, text=True, check=True)
+        alerts = int(out.stdout)
+        if alerts:
+            break
+        time.sleep(0.1)
+    assert alerts >= 1

@@ -14,57 +14,8 @@ import requests
 
 from alerts_support import alerts_of, new_tenant_with_home, record_inadequate, red_event_sql, \
     wait_for
-from hearth_client import ROOT
+from service_process import ServiceProcess
 from records import as_role, psql
-
-BIN = os.path.join(os.environ.get("HEARTH_BIN_DIR", str(ROOT / "build/bin")), "hearth-alerts")
-
-
-class AlertsProcess:
-    def __init__(self, stack_env):
-        self.stack_env = stack_env
-        self.run = stack_env["HEARTH_RUN_DIR"]
-        self.port = stack_env["HEARTH_PORT_ALERTS"]
-        self.proc = None
-
-    def env(self, **extra):
-        with open(os.path.join(self.run, "secrets", "cursor_secret")) as f:
-            secret = f.read().strip()
-        return {**os.environ, "HEARTH_PORT": self.port, "HEARTH_LISTEN_ADDR": "127.0.0.1",
-                "HEARTH_DATABASE_URL": f"host={self.stack_env['HEARTH_PG_SOCKET_DIR']} "
-                                       f"port={self.stack_env['HEARTH_PG_PORT']} "
-                                       "dbname=hearth user=hearth_alerts",
-                "HEARTH_JWT_KEYS_FILE": self.stack_env["HEARTH_JWT_KEYS_FILE"],
-                "HEARTH_JWT_ISSUER": self.stack_env["HEARTH_JWT_ISSUER"],
-                "HEARTH_JWT_AUDIENCE": self.stack_env["HEARTH_JWT_AUDIENCE"],
-                "HEARTH_CURSOR_SECRET": secret, "HEARTH_DRAIN_TIMEOUT_S": "2", **extra}
-
-    def start(self, **extra):
-        log = open(os.path.join(self.run, "logs", "alerts.log"), "a")
-        self.proc = subprocess.Popen([BIN], env=self.env(**extra), stdout=log, stderr=log,
-                                     start_new_session=True)
-        with open(os.path.join(self.run, "pids", "alerts.pid"), "w") as f:
-            f.write(f"{self.proc.pid}\n")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{self.port}/readyz", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            assert self.proc.poll() is None, "hearth-alerts exited at start"
-            time.sleep(0.05)
-        raise AssertionError("hearth-alerts did not become ready")
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            assert self.proc.wait(timeout=15) == 0
-
 
 @pytest.fixture(scope="module")
 def alerts_proc(stack_env):
@@ -78,7 +29,7 @@ def alerts_proc(stack_env):
             time.sleep(0.05)
         except ProcessLookupError:
             break
-    ctl = AlertsProcess(stack_env)
+    ctl = ServiceProcess(stack_env, "alerts")
     yield ctl
     ctl.stop()
     ctl.start()  # the stack's own again, stopped with the stack
@@ -195,7 +146,7 @@ def test_escalation_runs_across_a_restart_and_stops_when_acknowledged(api, stack
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         env["HEARTH_PORT"] = str(s.getsockname()[1])
-    other = subprocess.Popen([BIN], env=env, stdout=subprocess.DEVNULL,
+    other = subprocess.Popen([alerts_proc.bin], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         record_inadequate(api, t["home"], org=t["councils"][0], tenant=t["tenant"])
