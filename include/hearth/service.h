@@ -10,13 +10,16 @@
  * limits (413), media types (415), X-Request-Id, the access log, and a graceful
  * drain on SIGTERM/SIGINT (readiness turns false, the listening socket closes,
  * answers carry Connection: close, in-flight requests finish up to
- * HEARTH_DRAIN_TIMEOUT_S, then the process exits 0).
+ * HEARTH_DRAIN_TIMEOUT_S, then the process exits 0). Background workers
+ * (hearth/worker.h) start once the server listens; the drain asks them to stop
+ * and joins them after the requests in flight, before the pool closes.
  */
 #ifndef HEARTH_SERVICE_H
 #define HEARTH_SERVICE_H
 
 #include "hearth/http.h"
 #include "hearth/db.h"
+#include "hearth/worker.h"
 
 struct hearth_service_def {
 	const char *name;                   /* "providers": log field, metrics label */
@@ -25,6 +28,8 @@ struct hearth_service_def {
 	/* The service's prepared statements: a NULL-terminated list of tables (one
 	 * per repo file), each terminated by { NULL }. */
 	const struct hearth_stmt_def *const *stmt_tables;
+	/* Background workers, terminated by { NULL }; NULL for none. */
+	const struct hearth_worker_def *workers;
 };
 
 /* Run the service until SIGTERM/SIGINT. Returns the process exit status:

@@ -17,6 +17,7 @@
 #include "hearth/config.h"
 #include "hearth/db.h"
 #include "hearth/service.h"
+#include "hearth/worker.h"
 #include "batch_slots_internal.h"
 #include "metrics_internal.h"
 
@@ -30,6 +31,7 @@ struct hearth_runtime {
 	struct hearth_route *routes;   /* ops routes followed by the service's */
 	size_t n_routes;
 	struct hearth_batch_slots *batch_slots;
+	struct hearth_workers *workers;
 	struct MHD_Daemon *daemon;
 	atomic_int draining;
 	atomic_long in_flight;

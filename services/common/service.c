@@ -164,6 +164,8 @@ static void drain(struct hearth_runtime *rt)
 	long waited_ms = 0, limit_ms = rt->cfg.drain_timeout_s * 1000L;
 
 	atomic_store(&rt->draining, 1);
+	/* Workers finish what they hold while the requests do. */
+	hearth_workers_request_stop(rt->workers);
 	hearth_http_quiesce(rt);
 	while (atomic_load(&rt->in_flight) > 0 && waited_ms < limit_ms) {
 		nanosleep(&pause, NULL);
@@ -172,10 +174,24 @@ static void drain(struct hearth_runtime *rt)
 	hearth_log(HEARTH_LOG_INFO, "drained after %ld ms, %ld request(s) still in flight", waited_ms,
 		   atomic_load(&rt->in_flight));
 	hearth_http_stop(rt);
+	hearth_workers_stop(rt->workers);
+	rt->workers = NULL;
+}
+
+static int start_workers(struct hearth_runtime *rt)
+{
+	struct hearth_worker_env env = { .pool = rt->pool, .conninfo = rt->cfg.database_url };
+
+	if (!rt->def->workers)
+		return 0;
+	rt->workers = hearth_workers_start(rt->def->workers, &env);
+	return rt->workers ? 0 : -1;
 }
 
 static void release(struct hearth_runtime *rt)
 {
+	/* Before the pool: a worker may still hold a connection. */
+	hearth_workers_stop(rt->workers);
 	hearth_batch_slots_free(rt->batch_slots);
 	hearth_metrics_free(rt->metrics);
 	hearth_db_pool_free(rt->pool);
@@ -224,6 +240,10 @@ int hearth_service_main(const struct hearth_service_def *def, int argc, char **a
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (open_dependencies(&rt) != 0 || start_server(&rt, &addr) != 0)
 		goto out;
+	if (start_workers(&rt) != 0) {
+		hearth_http_stop(&rt);
+		goto out;
+	}
 	hearth_log(HEARTH_LOG_INFO, "listening on %s:%d", rt.cfg.listen_addr, rt.cfg.port);
 	sigwait(&stop_signals, &sig);
 	hearth_log(HEARTH_LOG_INFO, "signal %d: draining", sig);

@@ -56,6 +56,17 @@ EXPECTED = {
         "qa.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
     },
+    # The event consumer: reads every outbox through hearth_event_reader.
+    "hearth_alerts": {
+        "alerts.alerts": "SELECT,INSERT,UPDATE",
+        "alerts.alert_deadlines": "SELECT,INSERT,UPDATE",
+        "alerts.outbox": "SELECT,INSERT",
+        "alerts.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
+        "providers.outbox": "SELECT",
+        "placements.outbox": "SELECT",
+        "qa.outbox": "SELECT",
+        "audit.events": "INSERT",
+    },
 }
 PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
 
@@ -206,7 +217,7 @@ def test_published_functions_serve_their_grantee_for_its_own_tenant(stack_env, f
     out = as_role(stack_env, grantee, in_request(DEMO_TENANT, DEMO_COUNCIL,
                                                  f"SELECT count(*) FROM {function}({other})"))
     assert out.returncode != 0 and "own tenant" in out.stderr
-    for role in ("hearth_providers", "hearth_placements", "hearth_qa"):
+    for role in ("hearth_providers", "hearth_placements", "hearth_qa", "hearth_alerts"):
         if role == grantee:
             continue
         out = as_role(stack_env, role, in_request(DEMO_TENANT, DEMO_COUNCIL, call))
