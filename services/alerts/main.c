@@ -6,6 +6,7 @@
  */
 #include "hearth/service.h"
 #include "alerts_service.h"
+#include "webhooks.h"
 
 int main(int argc, char **argv)
 {
@@ -16,5 +17,8 @@ int main(int argc, char **argv)
 		.stmt_tables = alerts_statements,
 		.workers = alerts_workers,
 	};
+	/* The webhook sender's settings, each bad one named, before anything starts. */
+	if (webhooks_configure(hearth_env_getenv, NULL, stderr) != 0)
+		return 1;
 	return hearth_service_main(&def, argc, argv);
 }

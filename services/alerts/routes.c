@@ -3,21 +3,39 @@
  * An alert is its organisation's own: every role reads its organisation's.
  */
 #include "alerts_service.h"
+#include "webhooks.h"
 
 #define ANY HEARTH_ROLES_ANY
+#define JSON_BODY HEARTH_ROUTE_JSON_BODY
+#define PATCH_BODY (HEARTH_ROUTE_JSON_BODY | HEARTH_ROUTE_MERGE_PATCH)
+/* Organisation administrators and commissioners manage webhooks. */
+#define MANAGERS WEBHOOK_MANAGER_ROLES
 
 const struct hearth_route alerts_routes[] = {
 	/* == alerts == */
 	{ "GET", "/v1/alerts", hearth_handle_list, 0, ANY, &alert_resource, NULL },
 	{ "GET", "/v1/alerts/{id}", hearth_handle_get, 0, ANY, &alert_resource, NULL },
+	/* == webhooks: the organisation's subscriptions and their deliveries == */
+	{ "GET", "/v1/subscriptions", hearth_handle_list, 0, ANY, &subscription_resource, NULL },
+	{ "POST", "/v1/subscriptions", subscriptions_handle_create, JSON_BODY, MANAGERS, NULL, NULL },
+	{ "GET", "/v1/subscriptions/{id}", hearth_handle_get, 0, ANY, &subscription_resource, NULL },
+	{ "PATCH", "/v1/subscriptions/{id}", subscriptions_handle_patch, PATCH_BODY, MANAGERS, NULL,
+	  NULL },
+	{ "GET", "/v1/subscriptions/{id}/deliveries", deliveries_handle_list, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/subscriptions/{id}/deliveries/{delivery_id}", deliveries_handle_get, 0, ANY,
+	  NULL, NULL },
+	{ "POST", "/v1/subscriptions/{id}/deliveries/{delivery_id}/redeliver",
+	  deliveries_handle_redeliver, 0, MANAGERS, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
 const struct hearth_stmt_def *const alerts_statements[] = {
 	alert_stmts,
+	webhook_stmts,
 	NULL,
 };
 
 const struct hearth_worker_def alerts_workers[] = {
+	{ "webhooks", webhook_worker_run, NULL },
 	{ NULL, NULL, NULL },
 };

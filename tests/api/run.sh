@@ -25,6 +25,9 @@ done < <(hearth_services)
 # Generous limits for the suite itself; the rate-limit test sets its own burst.
 export HEARTH_RATE_LIMIT_RPS=${HEARTH_RATE_LIMIT_RPS:-2000} HEARTH_RATE_LIMIT_BURST=${HEARTH_RATE_LIMIT_BURST:-4000}
 export HEARTH_DRAIN_TIMEOUT_S=2
+# Webhooks: receivers on this machine, retries a second apart, a quick poll.
+export HEARTH_WEBHOOK_ALLOW_HOSTS=127.0.0.1,localhost HEARTH_WEBHOOK_RETRY_SCHEDULE=1,1,1,1,1
+export HEARTH_WEBHOOK_POLL_MS=200
 
 echo "api-test: starting a stack in $HEARTH_RUN_DIR (gateway port $HEARTH_GATEWAY_PORT)"
 if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then

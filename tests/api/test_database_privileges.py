@@ -62,6 +62,10 @@ EXPECTED = {
         "alerts.alert_deadlines": "SELECT,INSERT,UPDATE",
         "alerts.outbox": "SELECT,INSERT",
         "alerts.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
+        # Webhooks: the delivery log is written only by alerts.webhook_record.
+        "alerts.subscriptions": "SELECT,INSERT,UPDATE",
+        "alerts.deliveries": "SELECT,INSERT,UPDATE",
+        "alerts.delivery_attempts": "SELECT",
         "providers.outbox": "SELECT",
         "placements.outbox": "SELECT",
         "qa.outbox": "SELECT",
