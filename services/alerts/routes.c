@@ -34,8 +34,3 @@ const struct hearth_stmt_def *const alerts_statements[] = {
 	webhook_stmts,
 	NULL,
 };
-
-const struct hearth_worker_def alerts_workers[] = {
-	{ "webhooks", webhook_worker_run, NULL },
-	{ NULL, NULL, NULL },
-};

@@ -1,0 +1,183 @@
+/*
+ * workers.c - the alerts service's background workers (alerts_service.h):
+ *   consumer    LISTENs on hearth_outbox and, on each notification, each
+ *               HEARTH_ALERTS_CONSUMER_POLL_MS and at start (catching up),
+ *               runs alerts.consume() on every source outbox until it is dry;
+ *   escalation  every HEARTH_ALERTS_ESCALATION_CHECK_S runs alerts.escalate();
+ *   reg44       every HEARTH_ALERTS_REG44_CHECK_S runs alerts.check_reg44().
+ * All the logic and all the state are in the database (alerts 003): each step
+ * is one statement, so one transaction, and a crash loses nothing and repeats
+ * nothing. Each worker has its own connection (the pool's transactions are a
+ * request's, with an organisation; a worker has none) and reconnects after a
+ * failure, waiting a second between tries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "hearth/log.h"
+#include "alerts_service.h"
+#include "webhooks.h"
+
+static const char *const sources[] = { "providers", "placements", "qa" };
+
+static void quiet_notices(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* A connection of worker `w`, with a statement timeout; NULL when the
+ * database cannot be reached (logged). */
+static PGconn *worker_connect(struct hearth_worker *w, int listen)
+{
+	char app[64];
+	const char *keys[] = { "dbname", "application_name", "connect_timeout", NULL };
+	const char *vals[] = { hearth_worker_conninfo(w), app, "5", NULL };
+	PGconn *conn;
+	PGresult *res;
+
+	snprintf(app, sizeof(app), "alerts-%s", hearth_worker_name(w));
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		hearth_log(HEARTH_LOG_WARN, "worker %s: cannot connect: %s", hearth_worker_name(w),
+			   conn ? PQerrorMessage(conn) : "out of memory");
+		PQfinish(conn);
+		return NULL;
+	}
+	PQsetNoticeProcessor(conn, quiet_notices, NULL);
+	res = PQexec(conn, listen ? "SET statement_timeout = '60s'; LISTEN hearth_outbox"
+				  : "SET statement_timeout = '60s'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		hearth_log(HEARTH_LOG_WARN, "worker %s: %s", hearth_worker_name(w),
+			   PQerrorMessage(conn));
+		PQclear(res);
+		PQfinish(conn);
+		return NULL;
+	}
+	PQclear(res);
+	return conn;
+}
+
+/* Run `sql` with integer text parameters; its one integer result, or -1 (logged). */
+static long run_step(struct hearth_worker *w, PGconn *conn, const char *sql, int n,
+		     const char *const *params)
+{
+	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	long v = -1;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	else
+		hearth_log(HEARTH_LOG_ERROR, "worker %s: %s", hearth_worker_name(w),
+			   PQerrorMessage(conn));
+	PQclear(res);
+	return v;
+}
+
+static void drop_notifications(PGconn *conn)
+{
+	PGnotify *n;
+
+	PQconsumeInput(conn);
+	while ((n = PQnotifies(conn)) != NULL)
+		PQfreemem(n);
+}
+
+/* One pass over every source: 1 when a source had a full batch (more may
+ * wait), 0 when all are dry, -1 when the connection failed. */
+static int consume_all(struct hearth_worker *w, PGconn *conn)
+{
+	char batch[24];
+	int more = 0;
+
+	snprintf(batch, sizeof(batch), "%ld", alerts_settings.consumer_batch);
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		const char *params[2] = { sources[i], batch };
+		long n = run_step(w, conn, "SELECT alerts.consume($1, $2::integer)", 2, params);
+
+		if (n < 0)
+			return -1;
+		if (n >= alerts_settings.consumer_batch)
+			more = 1;
+	}
+	return more;
+}
+
+static void consumer_run(struct hearth_worker *w, void *arg)
+{
+	PGconn *conn = NULL;
+	int state;
+
+	(void)arg;
+	while (!hearth_worker_stopping(w)) {
+		if (!conn && !(conn = worker_connect(w, 1))) {
+			if (hearth_worker_wait(w, -1, 1000))
+				break;
+			continue;
+		}
+		/* Notifications that arrive meanwhile wake the next wait at once. */
+		drop_notifications(conn);
+		state = consume_all(w, conn);
+		if (state < 0 || PQstatus(conn) != CONNECTION_OK) {
+			PQfinish(conn);
+			conn = NULL;
+			continue;
+		}
+		if (state == 0 && hearth_worker_wait(w, PQsocket(conn),
+						     alerts_settings.consumer_poll_ms))
+			break;
+	}
+	PQfinish(conn);
+}
+
+/* A worker that runs one statement every `period_s`, and once at start. */
+static void periodic_run(struct hearth_worker *w, const char *sql, int n,
+			 const char *const *params, long period_s)
+{
+	PGconn *conn = NULL;
+
+	while (!hearth_worker_stopping(w)) {
+		if (!conn && !(conn = worker_connect(w, 0))) {
+			if (hearth_worker_wait(w, -1, 1000))
+				break;
+			continue;
+		}
+		if (run_step(w, conn, sql, n, params) < 0 && PQstatus(conn) != CONNECTION_OK) {
+			PQfinish(conn);
+			conn = NULL;
+			continue;
+		}
+		if (hearth_worker_wait(w, -1, period_s * 1000))
+			break;
+	}
+	PQfinish(conn);
+}
+
+static void escalation_run(struct hearth_worker *w, void *arg)
+{
+	char interval[32];
+	const char *params[1] = { interval };
+
+	(void)arg;
+	snprintf(interval, sizeof(interval), "%ld seconds", alerts_settings.escalation_interval_s);
+	periodic_run(w, "SELECT alerts.escalate($1::interval, 500)", 1, params,
+		     alerts_settings.escalation_check_s);
+}
+
+static void reg44_run(struct hearth_worker *w, void *arg)
+{
+	(void)arg;
+	periodic_run(w, "SELECT alerts.check_reg44(current_date)", 0, NULL,
+		     alerts_settings.reg44_check_s);
+}
+
+const struct hearth_worker_def alerts_workers[] = {
+	{ "consumer", consumer_run, NULL },
+	{ "escalation", escalation_run, NULL },
+	{ "reg44", reg44_run, NULL },
+	{ "webhooks", webhook_worker_run, NULL },
+	{ NULL, NULL, NULL },
+};
