@@ -317,3 +317,38 @@ def test_the_test_receiver_signs_as_the_specification_does():
     assert sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
                 "1614265330", b'{"test": 2432232314}') == \
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_an_inadequate_judgement_reaches_each_council_with_a_child_there_as_its_own_alert(api):
+    """The whole flow: an inspection recorded in the QA service becomes an alert
+    for each council with a child at the home, each delivered, signed, to that
+    council's own endpoint only."""
+    from alerts_support import days, record_inadequate
+    from records import new_home, new_home_provider, place
+
+    provider = new_home_provider(api)
+    home = new_home(api, provider)
+    councils = [new_council(api) for _ in range(3)]
+    receivers = {c: Receiver() for c in councils}
+    try:
+        for council in councils[:2]:
+            place(api, council, provider, home, days(-10))
+        for council, receiver in receivers.items():
+            receiver.secret = subscribe(api, receiver.url, org=council)["secret"]
+        record_inadequate(api, home)
+        for council in councils[:2]:
+            headers, body, verified = receivers[council].wait_for(1)[0]
+            sent = json.loads(body)
+            assert verified
+            assert sent["type"] == "alerts.alert.created"
+            assert sent["data"]["org_id"] == council
+            assert sent["data"]["kind"] == "inadequate_judgement"
+            assert sent["data"]["subject_id"] == home
+            assert sorted(d["name"] for d in sent["data"]["deadlines"]) == ["decision", "visit"]
+        time.sleep(1)
+        assert receivers[councils[2]].requests == []
+        for council in councils[:2]:
+            assert len(receivers[council].requests) == 1
+    finally:
+        for r in receivers.values():
+            r.stop()
