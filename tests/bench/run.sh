@@ -9,7 +9,8 @@
 #   3. filtered lists of 50 providers through the gateway;
 #   4. resident memory of hearth-providers idle and under load;
 #   5. then placements.sh and batch_memory.sh (peak and settled memory of
-#      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies).
+#      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies);
+#   6. webhooks.sh: webhook deliveries/s to a local receiver and their latency.
 # Prints figures and a table; never fails on absolute times, only when the
 # stack cannot start or a run answers errors (then the figures would lie).
 #
@@ -167,3 +168,6 @@ bench_stop_stack
 
 # Batch memory: its own small stack, after the placements one stops.
 "$root/tests/bench/batch_memory.sh"
+
+# Webhook throughput and latency: its own stack with every service.
+"$root/tests/bench/webhooks.sh"
