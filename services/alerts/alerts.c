@@ -6,7 +6,7 @@
 #include "alerts_service.h"
 
 static const char *const alert_statuses[] = { "open", "acknowledged", "resolved", NULL };
-static const char *const alert_kinds[] = {
+const char *const alerts_kinds[] = {
 	"inadequate_judgement", "placement_stop", "placement_stop_overridden", "reg44_missing",
 	"ipa_reissue_required", "placement_instability", "action_overdue", "concern_escalated",
 	"registration_changed", NULL,
@@ -15,7 +15,7 @@ static const char *const booleans[] = { "true", "false", NULL };
 
 static const struct hearth_filter alert_filters[] = {
 	{ "status", HEARTH_FILTER_ENUM, alert_statuses },
-	{ "kind", HEARTH_FILTER_ENUM, alert_kinds },
+	{ "kind", HEARTH_FILTER_ENUM, alerts_kinds },
 	{ "subject_type", HEARTH_FILTER_TEXT, NULL },
 	{ "subject_id", HEARTH_FILTER_UUID, NULL },
 	{ "overdue", HEARTH_FILTER_ENUM, booleans },

@@ -20,5 +20,10 @@ const struct hearth_stmt_def alert_stmts[] = {
 	  "  AND ($6::date IS NULL OR a.created_at >= ($6::date::timestamp AT TIME ZONE 'Europe/London')) "
 	  "  AND ($7::text IS NULL OR (a.created_at, a.id) > (hearth.from_sort_ts($7), $8::uuid)) "
 	  "ORDER BY a.created_at, a.id LIMIT $9", 9 },
+	/* (outcome, doc, version): alerts 004 */
+	{ "alert_acknowledge", "SELECT outcome, doc, version FROM acknowledge($1::uuid, $2)", 2 },
+	{ "alert_deadline_met",
+	  "SELECT outcome, doc, version FROM meet_deadline($1::uuid, $2, $3::timestamptz, $4)", 4 },
+	{ "alert_resolve", "SELECT outcome, doc, version FROM resolve($1::uuid, $2)", 2 },
 	{ NULL, NULL, 0 },
 };

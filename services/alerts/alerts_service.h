@@ -37,5 +37,18 @@ int alerts_settings_load(FILE *errors);
 /* == alerts: the caller's organisation's own (alerts.c / alerts_repo.c) == */
 extern const struct hearth_resource alert_resource;
 extern const struct hearth_stmt_def alert_stmts[];
+extern const char *const alerts_kinds[];
+/* alert_actions.c: acknowledge, meet a deadline, resolve (alerts 004) */
+void alerts_handle_acknowledge(struct hearth_request *req);
+void alerts_handle_deadline_met(struct hearth_request *req);
+void alerts_handle_resolve(struct hearth_request *req);
+
+/* == rules and the calendar (rules.c, holidays.c / rules_repo.c) == */
+extern const struct hearth_stmt_def rule_stmts[];
+extern const struct hearth_stmt_def holiday_stmts[];
+extern const struct hearth_resource holiday_resource;
+void alert_rules_handle_list(struct hearth_request *req);
+void alert_rules_handle_get(struct hearth_request *req);
+void alert_rules_handle_patch(struct hearth_request *req);
 
 #endif

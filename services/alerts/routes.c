@@ -8,6 +8,9 @@
 #define ANY HEARTH_ROLES_ANY
 #define JSON_BODY HEARTH_ROUTE_JSON_BODY
 #define PATCH_BODY (HEARTH_ROUTE_JSON_BODY | HEARTH_ROUTE_MERGE_PATCH)
+/* Who acts on an alert of their organisation: everyone but viewers and providers. */
+#define ACTORS (HEARTH_ROLE_TENANT_ADMIN | HEARTH_ROLE_COMMISSIONER | HEARTH_ROLE_QA_OFFICER | \
+		HEARTH_ROLE_INTEGRATION)
 /* Organisation administrators and commissioners manage webhooks. */
 #define MANAGERS WEBHOOK_MANAGER_ROLES
 
@@ -15,6 +18,21 @@ const struct hearth_route alerts_routes[] = {
 	/* == alerts == */
 	{ "GET", "/v1/alerts", hearth_handle_list, 0, ANY, &alert_resource, NULL },
 	{ "GET", "/v1/alerts/{id}", hearth_handle_get, 0, ANY, &alert_resource, NULL },
+	{ "POST", "/v1/alerts/{id}/acknowledge", alerts_handle_acknowledge, JSON_BODY, ACTORS, NULL,
+	  NULL },
+	{ "POST", "/v1/alerts/{id}/deadlines/{name}/met", alerts_handle_deadline_met, JSON_BODY,
+	  ACTORS, NULL, NULL },
+	{ "POST", "/v1/alerts/{id}/resolve", alerts_handle_resolve, JSON_BODY, ACTORS, NULL, NULL },
+	/* == rules: the tenant's admins change them == */
+	{ "GET", "/v1/alert-rules", alert_rules_handle_list, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/alert-rules/{kind}", alert_rules_handle_get, 0, ANY, NULL, NULL },
+	{ "PATCH", "/v1/alert-rules/{kind}", alert_rules_handle_patch, PATCH_BODY,
+	  HEARTH_ROLE_TENANT_ADMIN, NULL, NULL },
+	/* == the calendar == */
+	{ "GET", "/v1/calendar/holidays", hearth_handle_list, 0, ANY, &holiday_resource, NULL },
+	{ "POST", "/v1/calendar/holidays", hearth_handle_create, JSON_BODY, HEARTH_ROLE_TENANT_ADMIN,
+	  &holiday_resource, NULL },
+	{ "GET", "/v1/calendar/holidays/{id}", hearth_handle_get, 0, ANY, &holiday_resource, NULL },
 	/* == webhooks: the organisation's subscriptions and their deliveries == */
 	{ "GET", "/v1/subscriptions", hearth_handle_list, 0, ANY, &subscription_resource, NULL },
 	{ "POST", "/v1/subscriptions", subscriptions_handle_create, JSON_BODY, MANAGERS, NULL, NULL },
@@ -31,6 +49,8 @@ const struct hearth_route alerts_routes[] = {
 
 const struct hearth_stmt_def *const alerts_statements[] = {
 	alert_stmts,
+	rule_stmts,
+	holiday_stmts,
 	webhook_stmts,
 	NULL,
 };
