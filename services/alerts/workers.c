@@ -21,6 +21,9 @@
 #include "alerts_service.h"
 #include "webhooks.h"
 
+/* How soon the consumer looks again at events held back by the horizon. */
+#define BACKLOG_RETRY_MS 50
+
 static const char *const sources[] = { "providers", "placements", "qa" };
 
 static void quiet_notices(void *arg, const char *message)
@@ -77,17 +80,26 @@ static long run_step(struct hearth_worker *w, PGconn *conn, const char *sql, int
 	return v;
 }
 
-static void drop_notifications(PGconn *conn)
+/* Pending notifications, read from the socket or already buffered by libpq
+ * (it keeps those that arrive while a query runs, and then the socket is no
+ * longer readable): dropped, 1 when there was any. */
+static int take_notifications(PGconn *conn)
 {
 	PGnotify *n;
+	int any = 0;
 
 	PQconsumeInput(conn);
-	while ((n = PQnotifies(conn)) != NULL)
+	while ((n = PQnotifies(conn)) != NULL) {
 		PQfreemem(n);
+		any = 1;
+	}
+	return any;
 }
 
 /* One pass over every source: 1 when a source had a full batch (more may
- * wait), 0 when all are dry, -1 when the connection failed. */
+ * wait), 2 when a source has events held back by the horizon (look again
+ * soon: no notification comes when the older transaction ends), 0 when all
+ * are dry, -1 when the connection failed. */
 static int consume_all(struct hearth_worker *w, PGconn *conn)
 {
 	char batch[24];
@@ -100,8 +112,15 @@ static int consume_all(struct hearth_worker *w, PGconn *conn)
 
 		if (n < 0)
 			return -1;
-		if (n >= alerts_settings.consumer_batch)
+		if (n >= alerts_settings.consumer_batch) {
 			more = 1;
+			continue;
+		}
+		n = run_step(w, conn, "SELECT alerts.backlog($1)::integer", 1, params);
+		if (n < 0)
+			return -1;
+		if (n > 0 && more == 0)
+			more = 2;
 	}
 	return more;
 }
@@ -118,16 +137,19 @@ static void consumer_run(struct hearth_worker *w, void *arg)
 				break;
 			continue;
 		}
-		/* Notifications that arrive meanwhile wake the next wait at once. */
-		drop_notifications(conn);
+		/* Every event committed before a notification taken here is read by
+		 * the pass that follows it. */
+		take_notifications(conn);
 		state = consume_all(w, conn);
 		if (state < 0 || PQstatus(conn) != CONNECTION_OK) {
 			PQfinish(conn);
 			conn = NULL;
 			continue;
 		}
-		if (state == 0 && hearth_worker_wait(w, PQsocket(conn),
-						     alerts_settings.consumer_poll_ms))
+		if (state == 1 || take_notifications(conn))
+			continue;
+		if (hearth_worker_wait(w, PQsocket(conn),
+				       state == 2 ? BACKLOG_RETRY_MS : alerts_settings.consumer_poll_ms))
 			break;
 	}
 	PQfinish(conn);

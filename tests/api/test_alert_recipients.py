@@ -77,3 +77,25 @@ def test_an_alert_of_another_organisation_is_404(api):
     assert mine.headers["ETag"] == f'"{got[0]["version"]}"'
     assert api.get(f"/v1/alerts/{alert_id}", org=other).status_code == 404
     assert api.get(f"/v1/alerts/{uuid.uuid4()}", org=council).status_code == 404
+
+
+def test_the_readme_demo_inadequate_judgement_at_pen_y_lodge(api, stack_env):
+    from records import psql
+
+    home = "00000000-0000-4000-8000-0000000b0013"
+    placed = psql(stack_env, "SELECT string_agg(DISTINCT p.org_id::text, ',') "
+                             "FROM placements.placements p JOIN providers.organisations o "
+                             "ON o.id = p.org_id AND o.kind = 'local_authority' "
+                             f"WHERE p.setting_id = '{home}' AND p.start_date <= current_date "
+                             "AND (p.end_date IS NULL OR p.end_date >= current_date)").split(",")
+    assert len(placed) == 2
+    record_inadequate(api, home)
+    everyone = psql(stack_env, "SELECT string_agg(id::text, ',') FROM providers.organisations "
+                               "WHERE tenant_id = '00000000-0000-4000-8000-00000000d001'").split(",")
+    for org in everyone:
+        want = 1 if org in placed or org == DEMO_CONSORTIUM else 0
+        got = wait_for(lambda: alerts_of(api, org, subject_id=home, kind="inadequate_judgement"),
+                       want, timeout=15 if want else 0)
+        assert len(got) == want, (org, got)
+        if want:
+            assert {d["name"] for d in got[0]["deadlines"]} == {"visit", "decision"}

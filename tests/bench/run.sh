@@ -8,8 +8,9 @@
 #      trip as the service does) as the service's own role;
 #   3. filtered lists of 50 providers through the gateway;
 #   4. resident memory of hearth-providers idle and under load;
-#   5. then placements.sh and batch_memory.sh (peak and settled memory of
-#      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies);
+#   5. then placements.sh, batch_memory.sh (peak and settled memory of
+#      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies)
+#      and alerts.sh (commit-to-alert latency, catch-up, hearth-alerts memory);
 #   6. webhooks.sh: webhook deliveries/s to a local receiver and their latency.
 # Prints figures and a table; never fails on absolute times, only when the
 # stack cannot start or a run answers errors (then the figures would lie).
@@ -168,6 +169,9 @@ bench_stop_stack
 
 # Batch memory: its own small stack, after the placements one stops.
 "$root/tests/bench/batch_memory.sh"
+
+# Alerts: latency from an event's commit to its alerts, catch-up, memory.
+"$root/tests/bench/alerts.sh"
 
 # Webhook throughput and latency: its own stack with every service.
 "$root/tests/bench/webhooks.sh"
