@@ -9,6 +9,7 @@ RUN apt-get update \
       build-essential pkg-config \
       libulfius-dev libjansson-dev libpq-dev libjwt-dev libssl-dev \
       curl ca-certificates openssl \
+      libcurl4-gnutls-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The Makefile builds a binary for each service that deploy/services.txt lists.
@@ -29,7 +30,7 @@ RUN make -j"$(nproc)" all \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libulfius2.7 libjansson4 libpq5 libjwt0 libssl3 \
+      libulfius2.7 libjansson4 libpq5 libjwt0 libssl3 libcurl3-gnutls \
       nginx-light gettext-base curl ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 hearth \

@@ -12,7 +12,7 @@ SHELL      := /bin/bash
 CC         ?= cc
 BUILD      ?= build
 SANITIZE   ?=
-PKGS       := libulfius jansson libpq libjwt openssl
+PKGS       := libulfius jansson libpq libjwt openssl libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lorcania -lmicrohttpd -lpthread -lm
 

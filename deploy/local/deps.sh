@@ -7,6 +7,9 @@ cd "$(dirname "$0")/../.."
 debs=(
   build-essential pkg-config clang libclang-rt-14-dev
   libulfius-dev libjansson-dev libpq-dev libjwt-dev libssl-dev
+  # libcurl for the webhook sender: the GnuTLS flavour, because libulfius-dev
+  # depends on it and Debian's OpenSSL flavour (libcurl4-openssl-dev) conflicts.
+  libcurl4-gnutls-dev
   check libsubunit-dev
   postgresql-15 postgresql-client-15 nginx-light gettext-base
   openssl curl jq wrk valgrind docker-compose

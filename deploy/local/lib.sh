@@ -404,6 +404,7 @@ hearth_service_start() { # <name> <port>
 		HEARTH_JWT_AUDIENCE=$HEARTH_JWT_AUDIENCE \
 		HEARTH_CURSOR_SECRET=$(cat "$HEARTH_RUN/secrets/cursor_secret") \
 		HEARTH_LOG_LEVEL=${HEARTH_LOG_LEVEL:-info} \
+		HEARTH_WEBHOOK_ALLOW_HOSTS=${HEARTH_WEBHOOK_ALLOW_HOSTS-127.0.0.1,localhost} \
 		setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" "$bin" \
 		>>"$HEARTH_RUN/logs/$name.log" 2>&1 </dev/null &
 	local _

@@ -8,6 +8,7 @@
 
 #include "hearth/service.h"
 #include "alerts_service.h"
+#include "webhooks.h"
 
 int main(int argc, char **argv)
 {
@@ -18,8 +19,10 @@ int main(int argc, char **argv)
 		.stmt_tables = alerts_statements,
 		.workers = alerts_workers,
 	};
-
-	if (alerts_settings_load(stderr) != 0)
+	/* Every bad setting is named, the service's own and the webhook sender's. */
+	int bad = alerts_settings_load(stderr) != 0;
+	bad |= webhooks_configure(hearth_env_getenv, NULL, stderr) != 0;
+	if (bad)
 		return 1;
 	return hearth_service_main(&def, argc, argv);
 }

@@ -19,6 +19,7 @@
 
 #include "hearth/log.h"
 #include "alerts_service.h"
+#include "webhooks.h"
 
 /* How soon the consumer looks again at events held back by the horizon. */
 #define BACKLOG_RETRY_MS 50
@@ -122,5 +123,6 @@ const struct hearth_worker_def alerts_workers[] = {
 	{ "consumer", consumer_run, NULL },
 	{ "escalation", escalation_run, NULL },
 	{ "reg44", reg44_run, NULL },
+	{ "webhooks", webhook_worker_run, NULL },
 	{ NULL, NULL, NULL },
 };

@@ -30,6 +30,9 @@ export HEARTH_DRAIN_TIMEOUT_S=2
 export HEARTH_QA_OVERDUE_CHECK_S=86400
 # The origin tests/api/test_cors.py calls from as a browser application would.
 export HEARTH_CORS_ORIGINS=${HEARTH_CORS_ORIGINS-https://app.example.test}
+# Webhooks: receivers on this machine, retries a second apart, a quick poll.
+export HEARTH_WEBHOOK_ALLOW_HOSTS=127.0.0.1,localhost HEARTH_WEBHOOK_RETRY_SCHEDULE=1,1,1,1,1
+export HEARTH_WEBHOOK_POLL_MS=200
 
 echo "api-test: starting a stack in $HEARTH_RUN_DIR (gateway port $HEARTH_GATEWAY_PORT)"
 if ! HEARTH_DETACH=1 deploy/local/run.sh >"$HEARTH_RUN_DIR/run.log" 2>&1; then

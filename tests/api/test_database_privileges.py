@@ -66,6 +66,10 @@ EXPECTED = {
         "alerts.known_tenants": "SELECT,INSERT",
         "alerts.outbox": "SELECT,INSERT",
         "alerts.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
+        # Webhooks: the delivery log is written only by alerts.webhook_record.
+        "alerts.subscriptions": "SELECT,INSERT,UPDATE",
+        "alerts.deliveries": "SELECT,INSERT,UPDATE",
+        "alerts.delivery_attempts": "SELECT",
         "providers.outbox": "SELECT",
         "placements.outbox": "SELECT",
         "qa.outbox": "SELECT",

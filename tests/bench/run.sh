@@ -10,7 +10,8 @@
 #   4. resident memory of hearth-providers idle and under load;
 #   5. then placements.sh, batch_memory.sh (peak and settled memory of
 #      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies)
-#      and alerts.sh (commit-to-alert latency, catch-up, hearth-alerts memory).
+#      and alerts.sh (commit-to-alert latency, catch-up, hearth-alerts memory);
+#   6. webhooks.sh: webhook deliveries/s to a local receiver and their latency.
 # Prints figures and a table; never fails on absolute times, only when the
 # stack cannot start or a run answers errors (then the figures would lie).
 #
@@ -171,3 +172,6 @@ bench_stop_stack
 
 # Alerts: latency from an event's commit to its alerts, catch-up, memory.
 "$root/tests/bench/alerts.sh"
+
+# Webhook throughput and latency: its own stack with every service.
+"$root/tests/bench/webhooks.sh"
