@@ -24,14 +24,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 total_passed=0 total_failed=0
 declare -a report=()
 
-tier() { # <name> <command...>: run, take its "N passed, N failed" line
-	local name=$1 log passed failed line rc skipped
-	shift
-	log=build/test-logs/$name.log
-	mkdir -p build/test-logs
-	echo "== $name"
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+# Take a finished tier's "N passed, N failed" line from its log.
+account() { # <name> <log> <exit status>
+	local name=$1 log=$2 rc=$3 passed failed line skipped
 	line=$(grep -Eo '[0-9]+ passed(, [0-9]+ failed)?' "$log" | tail -n 1)
 	passed=$(grep -Eo '^[0-9]+' <<<"$line")
 	failed=$(grep -Eo '[0-9]+ failed' <<<"$line" | grep -Eo '^[0-9]+')
@@ -55,7 +50,38 @@ tier() { # <name> <command...>: run, take its "N passed, N failed" line
 	report+=("$(printf '%-13s %s passed, %s failed%s' "$name" "$passed" "$failed" "${skipped:+ ($skipped)}")")
 }
 
-tier build make -j"$jobs" all
+tier() { # <name> <command...>: run it, showing its output
+	local name=$1 log=build/test-logs/$1.log rc
+	shift
+	mkdir -p build/test-logs
+	echo "== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	account "$name" "$log" "$rc"
+}
+
+# A tier that shares nothing with the others (its own database, its own
+# processes) runs beside them: started here, its output shown when collected.
+declare -A background=()
+tier_start() { # <name> <command...>
+	local name=$1 log=build/test-logs/$1.log
+	shift
+	mkdir -p build/test-logs
+	echo "== $name (started in the background)"
+	("$@" >"$log" 2>&1; echo $? >"$log.rc") &
+	background[$name]=$!
+}
+tier_collect() { # <name>
+	local name=$1 log=build/test-logs/$1.log
+	wait "${background[$name]}"
+	echo "== $name"
+	cat "$log"
+	account "$name" "$log" "$(cat "$log.rc" 2>/dev/null || echo 1)"
+}
+
+tier build make -j"$jobs" all docs
+# The image tier (podman build, its own PostgreSQL) runs beside the rest.
+tier_start image make -s image-test
 tier unit make -s -j"$jobs" unit-test
 tier unit-asan make -s -j"$jobs" SANITIZE=address,undefined unit-test
 tier unit-valgrind env VALGRIND=1 make -s -j"$jobs" unit-test
@@ -67,7 +93,7 @@ tier api-asan make -s api-test-sanitize
 tier openapi tests/lint-openapi.sh
 tier compose make -s compose-check
 tier k8s make -s k8s-check
-tier image make -s image-test
+tier_collect image
 tier fuzz make -s -j"$jobs" fuzz-short
 
 echo
