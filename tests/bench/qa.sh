@@ -193,16 +193,14 @@ qa_explain_all() {
 			"SELECT jsonb_agg(r.doc) FROM risk_docs($d, NULL, NULL, NULL) r"
 		qa_explain "risk part: risk_facts(as_at, NULL)" \
 			"SELECT count(*) FROM risk_facts($d, NULL)"
-		qa_explain "risk part: placements_api.settings_with_children (active on as_at)" \
-			"SELECT count(*) FROM placements_api.settings_with_children($t, NULL, $d)"
-		qa_explain "risk part: placements_api.settings_with_children_by_month (3 months)" \
-			"SELECT count(*) FROM placements_api.settings_with_children_by_month($t, $m3, $m1)"
+		qa_explain "risk part: placements_api.settings_placed (the one pass: the day, 3 months)" \
+			"SELECT count(*) FROM placements_api.settings_placed($t, NULL, NULL, $d, $m3, $m1)"
 		qa_explain "risk part: placements_api.unplanned_endings (12 months)" \
 			"SELECT count(*) FROM placements_api.unplanned_endings($t, ($d - interval '12 months')::date + 1, $d)"
 		qa_explain "reg44 missing: reg44_missing(as_at)" \
 			"SELECT count(*) FROM reg44_missing($d)"
-		qa_explain "reg44 part: placements_api.settings_with_children_by_month (12 months)" \
-			"SELECT count(*) FROM placements_api.settings_with_children_by_month($t, $m12, $m1)"
+		qa_explain "reg44 part: placements_api.settings_placed (12 months)" \
+			"SELECT count(*) FROM placements_api.settings_placed($t, NULL, NULL, $d, $m12, $m1)"
 		qa_explain "visits due: visits_due(as_at)" \
 			"SELECT count(*) FROM visits_due($d)"
 	} >"$HEARTH_RUN_DIR/qa-explain.txt" 2>&1
