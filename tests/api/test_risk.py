@@ -363,3 +363,33 @@ def test_the_demo_inadequate_home_explained(api):
     assert other.status_code == 200 and other.json()["rag"] == "red"
     held = risk(api, "setting", "00000000-0000-4000-8000-0000000b0001")
     assert held["override"] and held["rag"] == "amber"
+
+
+def test_only_the_latest_inspection_and_reg44_report_count(api):
+    """An earlier red inspection or no-manager report is superseded by a later
+    one; as_at before the later one, the earlier fires again."""
+    provider = new_provider(api)
+    setting = new_setting(api, provider)
+    place(api, provider, setting, day(-400))
+    inspect(api, setting, "inadequate", on=day(-300))
+    inspect(api, setting, "good", on=day(-20))
+    for back in range(-12, 0):
+        reg44(api, setting, month(back), manager=back != -6)
+    assert rules(risk(api, "setting", setting)) == []
+    before = risk(api, "setting", setting, as_at=day(-25))
+    assert "inspection_red" in rules(before), before
+    reason = next(r for r in before["reasons"] if r["rule"] == "inspection_red")
+    assert reason["source_type"] == "inspection" and reason["rag"] == "red"
+
+
+def test_a_placement_ended_mid_month_counts_for_that_month_only(api):
+    """The Reg 44 rule looks at every month a child was placed, also one in
+    which the placement ended; none is expected after it."""
+    provider = new_provider(api)
+    setting = new_setting(api, provider)
+    place(api, provider, setting, day(-400), end=f"{month(-2)}-14")
+    for back in range(-12, -2):
+        reg44(api, setting, month(back))
+    doc = risk(api, "setting", setting, as_at=f"{month(0)}-28")
+    assert rules(doc) == ["reg44_missing"], doc
+    assert doc["reasons"][0]["detail"].startswith(f"No Reg 44 report for {month(-2)} "), doc

@@ -9,16 +9,20 @@
 #   3. a filtered list page (/v1/placements?status=active&limit=50), p50/p99;
 #   4. authenticated GET /v1/placements/{id} requests/s at 64 connections, and
 #      its ratio to pgbench running the same read as hearth_placements;
-#   5. the quality-assurance reads over the same placements, for the whole tenant
-#      (consortium token): GET /v1/risk?subject_type=setting, /v1/visits/due,
-#      /v1/reg44-reports/missing and /v1/scorecards (every provider, one page,
-#      a 12-month period), p50 and max of 5 sequential requests.
+#   5. quality assurance over the same placements (tests/bench/qa.sh): the cost
+#      of the placement-stop check on a 10,000-item first push, the whole
+#      tenant's GET /v1/risk, /v1/visits/due and /v1/reg44-reports/missing
+#      (p50/p99), the plans of risk's parts, and hearth-qa's resident memory.
 # Prints figures; never fails on absolute times, only when the stack cannot
 # start or a run answers errors (then its figures would lie).
 #
 # Settings: HEARTH_BENCH_PLACEMENTS_DIR [build/bench-placements],
 # HEARTH_BENCH_DURATION [10] s per wrk run, HEARTH_BENCH_CONNECTIONS [64],
-# HEARTH_BENCH_THREADS [2], HEARTH_BENCH_CHILDREN [500000] (two placements each).
+# HEARTH_BENCH_THREADS [2], HEARTH_BENCH_CHILDREN [500000] (two placements each),
+# HEARTH_BENCH_SETTINGS [10000] (five per provider), HEARTH_BENCH_ONLY=qa (load
+# the data, then measure only the quality-assurance figures), HEARTH_BENCH_KEEP=1
+# (leave the stack running afterwards, for EXPLAIN; deploy/local/stop.sh with
+# the same HEARTH_RUN_DIR stops it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -31,6 +35,9 @@ conns=${HEARTH_BENCH_CONNECTIONS:-64}
 threads=${HEARTH_BENCH_THREADS:-2}
 n_children=${HEARTH_BENCH_CHILDREN:-500000}
 n_councils=150
+n_settings=${HEARTH_BENCH_SETTINGS:-10000}
+n_providers=$(((n_settings + 4) / 5))
+only=${HEARTH_BENCH_ONLY:-}
 lua=$root/tests/bench/request.lua
 pgbin=${HEARTH_PG_BIN:-/usr/lib/postgresql/15/bin}
 # Bench rows have ids <prefix><12 hex digits of n>, so wrk and pgbench can name
@@ -69,19 +76,20 @@ SELECT ('$org_prefix' || lpad(to_hex(c), 12, '0'))::uuid, '$tenant', 'local_auth
 FROM generate_series(1, $n_councils) AS c;
 INSERT INTO providers.organisations (id, tenant_id, kind, name, code)
 VALUES ('$consortium', '$tenant', 'consortium', 'Bench Consortium Team', 'BENCHCONS');
--- 60 providers with 5 settings each, spread over the same area.
+-- Providers with 5 settings each, spread over the same area; every fifth
+-- setting a fostering service, the others children's homes.
 INSERT INTO providers.providers (id, tenant_id, name, provider_types, ownership)
 SELECT ('$provider_prefix' || lpad(to_hex(v), 12, '0'))::uuid, '$tenant',
        format('Bench Care %s', v), ARRAY['childrens_home', 'fostering_agency'], 'private'
-FROM generate_series(1, 60) AS v;
+FROM generate_series(1, $n_providers) AS v;
 INSERT INTO providers.settings (id, tenant_id, provider_id, name, regulator, urn, setting_type,
     registered_places, location_lat, location_lon)
 SELECT ('$setting_prefix' || lpad(to_hex(s), 12, '0'))::uuid, '$tenant',
        ('$provider_prefix' || lpad(to_hex((s - 1) / 5 + 1), 12, '0'))::uuid,
        format('Bench Home %s', s), 'ciw', format('BENCH-%s', s),
        CASE WHEN s % 5 = 0 THEN 'fostering_service' ELSE 'childrens_home' END, 6,
-       51.1 + (s % 20) * 0.06, -4.4 + (s / 20) * 0.12
-FROM generate_series(1, 300) AS s;
+       51.1 + (s % 20) * 0.06, -4.4 + (s % 300 / 20) * 0.12
+FROM generate_series(1, $n_settings) AS s;
 
 -- Bulk load: row triggers off (the placement-started events, the no-overlap
 -- check and the foreign-key checks; the generated rows are consistent by
@@ -100,6 +108,7 @@ SELECT ('$child_prefix' || lpad(to_hex(m), 12, '0'))::uuid, '$tenant',
 FROM generate_series(1, $n_children) AS m;
 -- Placement 2m-1 ended; placement 2m started the day after, still active for
 -- three children in five. Two in three are external, at a setting of its provider.
+-- One ended placement in eleven broke down (the QA instability rule counts those).
 INSERT INTO placements.placements (id, tenant_id, org_id, child_id, external_ref, provider_id,
     setting_id, placement_type, provision, sourcing, start_date, end_date, end_reason,
     weekly_cost_pence, created_at)
@@ -113,12 +122,14 @@ SELECT ('$placement_prefix' || lpad(to_hex(2 * m - 1 + k), 12, '0'))::uuid, '$te
               'other'])[1 + (m + k) % 5],
        CASE WHEN (m + k) % 3 <> 0 THEN 'external' ELSE 'internal' END,
        CASE WHEN (m + k) % 3 <> 0 THEN 'spot' ELSE 'in_house' END,
-       d.start_date, d.end_date, CASE WHEN d.end_date IS NOT NULL THEN 'planned' END,
+       d.start_date, d.end_date,
+       CASE WHEN d.end_date IS NULL THEN NULL WHEN m % 11 = 0 THEN 'breakdown_provider'
+            ELSE 'planned' END,
        30000 + (m % 50) * 10000,
        now() - make_interval(secs => 2 * ($n_children - m) + 1 - k)
 FROM generate_series(1, $n_children) AS m
 CROSS JOIN generate_series(0, 1) AS k
-CROSS JOIN LATERAL (SELECT (m * 7 + k * 3) % 300 AS s) AS pick
+CROSS JOIN LATERAL (SELECT (m * 7 + k * 3) % $n_settings AS s) AS pick
 CROSS JOIN LATERAL (SELECT
        CASE k WHEN 0 THEN date '2016-01-01' + (m % 2500) ELSE date '2016-01-01' + (m % 2500) + 400 END
            AS start_date,
@@ -141,13 +152,16 @@ probe=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $counci
 [ "$probe" = 200 ] || { echo "bench: probe GET /v1/placements/{id} answered $probe" >&2; exit 1; }
 
 # ---- 1. batch pushes -------------------------------------------------------------
-python3 - "$HEARTH_RUN_DIR/batch.json" "$setting_prefix" "$provider_prefix" <<'PY'
+# make_batch <file> <tag>: 10,000 new items (references PUSH<tag>-i, children
+# PUSH<tag>C-i), every other one external at an even-numbered setting of 1..300.
+make_batch() {
+	python3 - "$1" "$2" "$setting_prefix" "$provider_prefix" <<'PY'
 import json, sys
-out, setting_prefix, provider_prefix = sys.argv[1:4]
+out, tag, setting_prefix, provider_prefix = sys.argv[1:5]
 items = []
 for i in range(10000):
-    item = {"external_ref": f"PUSH-{i}",
-            "child": {"local_ref": f"PUSHC-{i}", "birth_month": f"{2008 + i % 10}-{1 + i % 12:02d}",
+    item = {"external_ref": f"PUSH{tag}-{i}",
+            "child": {"local_ref": f"PUSH{tag}C-{i}", "birth_month": f"{2008 + i % 10}-{1 + i % 12:02d}",
                       "gender": ("female", "male", "other", "unknown")[i % 4],
                       "legal_status": "full_care_order"},
             "placement_type": "fostering", "provision": "internal", "sourcing": "in_house",
@@ -161,12 +175,14 @@ for i in range(10000):
     items.append(item)
 json.dump({"items": items}, open(out, "w"))
 PY
-# push <label>: POST the batch, check every result has the expected outcome.
+}
+# push <label> <expected outcome> [batch file]: POST the batch, check every
+# result has the expected outcome, print the seconds it took.
 push() {
-	local label=$1 expect=$2 out code secs
+	local label=$1 expect=$2 file=${3:-$HEARTH_RUN_DIR/batch.json} out code secs
 	out=$(curl -s -o "$HEARTH_RUN_DIR/batch-$label.json" -w '%{http_code} %{time_total}' \
 		-X POST -H "Authorization: Bearer $council_token" -H 'Content-Type: application/json' \
-		--data-binary "@$HEARTH_RUN_DIR/batch.json" "$gateway/v1/placements/batch")
+		--data-binary "@$file" "$gateway/v1/placements/batch")
 	read -r code secs <<<"$out"
 	python3 - "$HEARTH_RUN_DIR/batch-$label.json" "$expect" "$code" <<'PY' || exit 1
 import collections, json, sys
@@ -178,13 +194,15 @@ if code != "200" or seen != {expect: 10000}:
 PY
 	echo "$secs"
 }
-echo "bench: POST /v1/placements/batch, 10,000 items, first push"
-batch_first=$(push first created)
-echo "bench: the same batch again"
-batch_again=$(push again unchanged)
 rate() { awk -v s="$1" 'BEGIN { printf "%.0f", 10000 / s }'; }
+if [ "$only" != qa ]; then
+	make_batch "$HEARTH_RUN_DIR/batch.json" ""
+	echo "bench: POST /v1/placements/batch, 10,000 items, first push"
+	batch_first=$(push first created)
+	echo "bench: the same batch again"
+	batch_again=$(push again unchanged)
+fi
 
-# ---- 2. sufficiency report -------------------------------------------------------
 # timed <token> <url> <n>: "p50 max" in ms of n sequential requests, or
 # "status N" at the first answer that is not 200.
 timed() {
@@ -198,42 +216,49 @@ timed() {
 	printf '%s\n' "${times[@]}" | sort -n |
 		awk -v n="$n" '{ v[NR] = $1 } END { printf "%.1f %.1f", v[int((n + 1) / 2)] * 1000, v[n] * 1000 }'
 }
-# The sufficiency report's p50 of 11, or "status N".
-report_p50() {
-	local v
-	v=$(timed "$1" "$gateway/v1/reports/sufficiency?as_at=2024-06-30" 11)
-	echo "${v% *}"
-}
-suff_council=$(report_p50 "$council_token")
-suff_tenant=$(report_p50 "$consortium_token")
-
-# ---- 5. quality assurance over the same placements ----------------------------------
-declare -A qa
-qa[risk]=$(timed "$consortium_token" "$gateway/v1/risk?subject_type=setting&as_at=2024-06-30" 5)
-qa[due]=$(timed "$consortium_token" "$gateway/v1/visits/due?as_at=2024-06-30" 5)
-qa[missing]=$(timed "$consortium_token" "$gateway/v1/reg44-reports/missing?as_at=2024-06-30" 5)
-qa[scorecards]=$(timed "$consortium_token" \
-	"$gateway/v1/scorecards?period_from=2023-07-01&period_to=2024-06-30&limit=500" 5)
-
-# ---- 3./4. lists and reads with wrk, and pgbench -----------------------------------
 declare -A rps p50 p99 failed
+# run_wrk <label> <path> <id count> [token] [connections]: wrk for $duration s
+# through the gateway, results into the maps.
 run_wrk() {
-	local label=$1 path=$2 count=$3 out line
+	local label=$1 path=$2 count=$3 token=${4:-$council_token} c=${5:-$conns} t out line
+	t=$((c < threads ? c : threads))
 	echo "bench: $label"
-	out=$(BENCH_TOKEN=$council_token BENCH_PATH=$path BENCH_ID_PREFIX=$placement_prefix \
-		BENCH_ID_COUNT=$count wrk -t "$threads" -c "$conns" -d "${duration}s" --latency \
-		-s "$lua" "$gateway")
+	out=$(BENCH_TOKEN=$token BENCH_PATH=$path BENCH_ID_PREFIX=$placement_prefix \
+		BENCH_ID_COUNT=$count wrk -t "$t" -c "$c" -d "${duration}s" --latency \
+		--timeout 10s -s "$lua" "$gateway")
 	line=$(printf '%s\n' "$out" | grep '^BENCH ')
 	rps[$label]=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$line")
 	p50[$label]=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")
 	p99[$label]=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")
 	failed[$label]=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
 }
-run_wrk list "/v1/placements?status=active&limit=50" 0
-run_wrk get /v1/placements/ $((2 * per_council))
+check_failed() { # <label>...: exit when a wrk run answered errors
+	local label
+	for label in "$@"; do
+		if [ "${failed[$label]:-0}" != 0 ]; then
+			echo "bench: \"$label\" had ${failed[$label]} failed requests; its figures are not valid" >&2
+			exit 1
+		fi
+	done
+}
 
-echo "bench: pgbench, the same read as hearth_placements ($conns clients, -j 2)"
-cat >"$HEARTH_RUN_DIR/placement_get.sql" <<SQL
+if [ "$only" != qa ]; then
+	# ---- 2. sufficiency report -------------------------------------------------
+	# The sufficiency report's p50 of 11, or "status N".
+	report_p50() {
+		local v
+		v=$(timed "$1" "$gateway/v1/reports/sufficiency?as_at=2024-06-30" 11)
+		echo "${v% *}"
+	}
+	suff_council=$(report_p50 "$council_token")
+	suff_tenant=$(report_p50 "$consortium_token")
+
+	# ---- 3./4. lists and reads with wrk, and pgbench -------------------------------
+	run_wrk list "/v1/placements?status=active&limit=50" 0
+	run_wrk get /v1/placements/ $((2 * per_council))
+
+	echo "bench: pgbench, the same read as hearth_placements ($conns clients, -j 2)"
+	cat >"$HEARTH_RUN_DIR/placement_get.sql" <<SQL
 \\set n random(1, $((2 * per_council)))
 \\startpipeline
 BEGIN;
@@ -242,54 +267,46 @@ SELECT placement_doc(p) FROM placements p WHERE p.id = ('$placement_prefix' || l
 COMMIT;
 \\endpipeline
 SQL
-service_url=$(hearth_service_url placements)
-pg_out=$(PGOPTIONS="-c search_path=placements,hearth,public" "$pgbin/pgbench" -n -M prepared \
-	-c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/placement_get.sql" "$service_url" 2>&1) || {
-	printf '%s\n' "$pg_out" >&2
-	exit 1
-}
-pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+	service_url=$(hearth_service_url placements)
+	pg_out=$(PGOPTIONS="-c search_path=placements,hearth,public" "$pgbin/pgbench" -n -M prepared \
+		-c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/placement_get.sql" "$service_url" 2>&1) || {
+		printf '%s\n' "$pg_out" >&2
+		exit 1
+	}
+	pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+fi
+
+# ---- 5. quality assurance over the same placements ----------------------------------
+# shellcheck source=tests/bench/qa.sh
+source "$root/tests/bench/qa.sh"
+qa_load
+qa_measure
 
 # ---- report --------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 echo
 echo "Hearth placements benchmarks: $(nproc) CPUs; $n_councils councils, $n_children children,"
-echo "$((2 * n_children)) placements loaded in ${load_s} s; wrk ${duration} s, $conns connections"
-printf '%-52s %s\n' "batch 10,000 items, first push (all created)" \
-	"${batch_first} s, $(rate "$batch_first") rows/s"
-printf '%-52s %s\n' "batch 10,000 items, re-push (all unchanged)" \
-	"${batch_again} s, $(rate "$batch_again") rows/s"
-for scope in council tenant; do
-	v=$([ "$scope" = council ] && echo "$suff_council" || echo "$suff_tenant")
-	if [[ "$v" == status* ]]; then
-		printf '%-52s %s\n' "sufficiency report, one $scope" "skipped: the endpoint answered ${v#status }"
-	else
-		printf '%-52s %s\n' "sufficiency report, one $scope, p50" "$v ms"
-	fi
-done
-for label in risk due missing scorecards; do
-	case $label in
-	risk) what="GET /v1/risk (settings), whole tenant" ;;
-	due) what="GET /v1/visits/due, whole tenant" ;;
-	missing) what="GET /v1/reg44-reports/missing, tenant" ;;
-	scorecards) what="GET /v1/scorecards (12 months), whole tenant" ;;
-	esac
-	if [[ "${qa[$label]}" == status* ]]; then
-		printf '%-52s %s\n' "$what" "answered ${qa[$label]#status }"
-	else
-		read -r a b <<<"${qa[$label]}"
-		printf '%-52s %s\n' "$what, p50 / max" "$a ms / $b ms"
-	fi
-done
-printf '%-52s %s\n' "list ?status=active&limit=50, p50 / p99" \
-	"${p50[list]} ms / ${p99[list]} ms (${rps[list]} requests/s)"
-printf '%-52s %s\n' "GET /v1/placements/{id}, gateway" \
-	"${rps[get]} requests/s (p50 ${p50[get]} ms, p99 ${p99[get]} ms)"
-printf '%-52s %s\n' "pgbench, same read (transactions/s)" "$pg_tps"
-printf '%-52s %s\n' "GET placement, gateway / pgbench" "$(ratio "${rps[get]}" "$pg_tps")"
-for label in list get; do
-	if [ "${failed[$label]:-0}" != 0 ]; then
-		echo "bench: \"$label\" had ${failed[$label]} failed requests; its figures are not valid" >&2
-		exit 1
-	fi
-done
+echo "$((2 * n_children)) placements at $n_settings settings of $n_providers providers loaded in ${load_s} s;"
+echo "wrk ${duration} s, $conns connections"
+if [ "$only" != qa ]; then
+	printf '%-52s %s\n' "batch 10,000 items, first push (all created)" \
+		"${batch_first} s, $(rate "$batch_first") rows/s"
+	printf '%-52s %s\n' "batch 10,000 items, re-push (all unchanged)" \
+		"${batch_again} s, $(rate "$batch_again") rows/s"
+	for scope in council tenant; do
+		v=$([ "$scope" = council ] && echo "$suff_council" || echo "$suff_tenant")
+		if [[ "$v" == status* ]]; then
+			printf '%-52s %s\n' "sufficiency report, one $scope" "skipped: the endpoint answered ${v#status }"
+		else
+			printf '%-52s %s\n' "sufficiency report, one $scope, p50" "$v ms"
+		fi
+	done
+	printf '%-52s %s\n' "list ?status=active&limit=50, p50 / p99" \
+		"${p50[list]} ms / ${p99[list]} ms (${rps[list]} requests/s)"
+	printf '%-52s %s\n' "GET /v1/placements/{id}, gateway" \
+		"${rps[get]} requests/s (p50 ${p50[get]} ms, p99 ${p99[get]} ms)"
+	printf '%-52s %s\n' "pgbench, same read (transactions/s)" "$pg_tps"
+	printf '%-52s %s\n' "GET placement, gateway / pgbench" "$(ratio "${rps[get]}" "$pg_tps")"
+	check_failed list get
+fi
+qa_report

@@ -4,7 +4,8 @@
 #
 #   bench_stack_up 'providers|placements'
 #
-# Needs HEARTH_RUN_DIR and pgbin set and deploy/local/lib.sh sourced. Leaves
+# With HEARTH_BENCH_KEEP set the stack is left running at exit (to EXPLAIN
+# against its data). Needs HEARTH_RUN_DIR and pgbin set and deploy/local/lib.sh sourced. Leaves
 # stack.env's variables, `gateway` (its URL) and admin_psql (psql as the
 # cluster's superuser) for the caller.
 
@@ -14,6 +15,11 @@ bench_stop_stack() {
 
 bench_on_exit() {
 	local rc=$?
+	if [ -n "${HEARTH_BENCH_KEEP:-}" ]; then
+		echo "bench: the stack in $HEARTH_RUN_DIR keeps running (HEARTH_BENCH_KEEP);" \
+			"HEARTH_RUN_DIR=$HEARTH_RUN_DIR deploy/local/stop.sh stops it" >&2
+		exit "$rc"
+	fi
 	bench_stop_stack
 	rm -f "$HEARTH_SERVICES_FILE"
 	exit "$rc"
