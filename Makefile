@@ -33,7 +33,8 @@ SERVICES    := $(shell awk '!/^\#/ && NF {print $$1}' deploy/services.txt)
 COMMON_SRC  := $(wildcard services/common/*.c)
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIBHEARTH   := $(BUILD)/lib/libhearth.a
-ADMIN_SRC   := $(wildcard services/admin/*.c)
+# hearthctl's import checks judgements with the QA service's own vocabulary.
+ADMIN_SRC   := $(wildcard services/admin/*.c) services/qa/judgements.c
 ADMIN_OBJ   := $(ADMIN_SRC:%.c=$(BUILD)/obj/%.o)
 SERVICE_BINS:= $(SERVICES:%=$(BUILD)/bin/hearth-%)
 UNIT_SRC    := $(shell find tests/unit -name 'test_*.c' 2>/dev/null)
@@ -71,8 +72,9 @@ $(BUILD)/bin/hearthctl: $(ADMIN_OBJ) $(LIBHEARTH)
 # or admin for hearthctl) also links that program's objects without main.c and
 # sees its private headers, so its pure functions are tested directly.
 UNIT_DIRS := $(sort $(patsubst tests/unit/%/,%,$(dir $(UNIT_SRC))))
+program_src = $(if $(filter admin,$(1)),$(ADMIN_SRC),$(wildcard services/$(1)/*.c))
 unit_objs  = $(if $(filter common,$(1)),,$(filter-out %/main.o,\
-               $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c))))
+               $(patsubst %.c,$(BUILD)/obj/%.o,$(call program_src,$(1)))))
 # tests/unit/<dir>/support_*.c (fixtures several suites share) go into every
 # test binary of that directory.
 unit_support = $(wildcard tests/unit/$(1)/support_*.c)

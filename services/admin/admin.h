@@ -42,6 +42,24 @@ int hearthctl_seed_demo(const char *admin_conninfo, const char *migrations_root,
  * stderr. Free each name and the array. */
 int hearthctl_services_in_order(const char *root, char ***out, int *n_out);
 
+/* What `hearthctl import ofsted-providers` imports, and for whom. */
+struct hearth_import_request {
+	const char *file;    /* Ofsted's providers and inspections CSV */
+	const char *tenant;  /* tenant id (UUID text) */
+	const char *org;     /* organisation the import acts for, or NULL: the
+			      * tenant's consortium team */
+	int json;            /* print the summary as one JSON object */
+	int dry_run;         /* do everything, then roll each row back */
+};
+
+/* Import Ofsted's provider file into the settings of a tenant
+ * (ofsted_import.h says how). Prints the summary on `out`. Returns 0 when
+ * every row was good, 1 when the file was refused (nothing written), the
+ * import had to stop (rows before it written) or some rows were bad (they
+ * are listed; the good ones are written). */
+int hearthctl_import_ofsted(const char *admin_conninfo, const struct hearth_import_request *req,
+			    FILE *out);
+
 /* `hearthctl token ...` (arguments after the command name); 0, 1, or 2 for usage. */
 int hearthctl_token(int argc, char **argv);
 

@@ -1,5 +1,6 @@
 /*
- * hearthctl - the admin tool: migrate, seed-demo, token, tenant create.
+ * hearthctl - the admin tool: migrate, seed-demo, token, tenant create,
+ * import ofsted-providers.
  *
  * Database commands connect with HEARTH_ADMIN_DATABASE_URL (a role that owns
  * the schemas, e.g. the cluster's superuser). Token minting reads the private
@@ -27,8 +28,12 @@ static void usage(FILE *out)
 	      "                [--org-name NAME] [--json]\n"
 	      "                             create a tenant and its consortium team\n"
 	      "                             organisation; print both ids\n"
+	      "  import ofsted-providers FILE.csv --tenant UUID [--org UUID] [--json] [--dry-run]\n"
+	      "                             update the tenant's Ofsted settings and record new\n"
+	      "                             inspections from Ofsted's providers and inspections\n"
+	      "                             file; unknown URNs and bad rows are listed\n"
 	      "\n"
-	      "environment: HEARTH_ADMIN_DATABASE_URL (migrate, seed-demo, tenant);\n"
+	      "environment: HEARTH_ADMIN_DATABASE_URL (migrate, seed-demo, tenant, import);\n"
 	      "  HEARTH_JWT_PRIVATE_KEY_FILE, HEARTH_JWT_PEM_KID, HEARTH_JWT_ISSUER,\n"
 	      "  HEARTH_JWT_AUDIENCE (token)\n",
 	      out);
@@ -110,6 +115,51 @@ static int cmd_tenant(int argc, char **argv)
 	return hearthctl_tenant_create(conninfo, &t, stdout);
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant", "--org", NULL };
+	const char *values[2] = { NULL, NULL };
+	char *flags[32];
+	int n_flags = 0;
+	struct hearth_import_request r = { 0 };
+	const char *conninfo;
+
+	if (argc < 1 || strcmp(argv[0], "ofsted-providers") != 0) {
+		fputs("hearthctl: import: the only kind is \"ofsted-providers\"\n", stderr);
+		return 2;
+	}
+	/* FILE anywhere; --json and --dry-run take no value; the rest are
+	 * --name VALUE pairs. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			r.json = 1;
+		} else if (strcmp(argv[i], "--dry-run") == 0) {
+			r.dry_run = 1;
+		} else if (argv[i][0] != '-' && !r.file) {
+			r.file = argv[i];
+		} else if (n_flags + 2 <= (int)(HEARTH_ARRAY_SIZE(flags))) {
+			flags[n_flags++] = argv[i];
+			if (argv[i][0] == '-' && i + 1 < argc)
+				flags[n_flags++] = argv[++i];
+		} else {
+			fputs("hearthctl: import: too many arguments\n", stderr);
+			return 2;
+		}
+	}
+	if (hearthctl_parse_flags(n_flags, flags, names, values) != 0)
+		return 2;
+	if (!r.file || !values[0]) {
+		fputs("hearthctl: import ofsted-providers needs FILE.csv and --tenant\n", stderr);
+		return 2;
+	}
+	conninfo = admin_conninfo();
+	if (!conninfo)
+		return 2;
+	r.tenant = values[0];
+	r.org = values[1];
+	return hearthctl_import_ofsted(conninfo, &r, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -126,6 +176,8 @@ int main(int argc, char **argv)
 		rc = hearthctl_token(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "tenant") == 0)
 		rc = cmd_tenant(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "import") == 0)
+		rc = cmd_import(argc - 2, argv + 2);
 	else {
 		fprintf(stderr, "hearthctl: unknown command \"%s\"\n", argv[1]);
 		rc = 2;
