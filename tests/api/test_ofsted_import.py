@@ -11,6 +11,7 @@ setting with the same URN untouched; a file without a required column
 refused whole; --dry-run writes nothing."""
 import json
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -243,6 +244,19 @@ def test_a_later_inadequate_judgement_records_one_red_inspection(api, stack_env,
           AND type = 'qa.inspection.recorded' AND subject_id = '{red["id"]}';
         COMMIT""")
     assert f"1|inspection|red|{alder}|regulator_feed" in rows
+    # ... and turns it into an inadequate_judgement alert: here for the
+    # consortium team alone, since no council has a child at the home.
+    alerts = "0"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        alerts = admin_sql(stack_env, f"""
+            SELECT count(*) || '|' || coalesce(min(a.severity), '-') FROM alerts.alerts a
+            JOIN qa.outbox e ON e.id = a.source_event_id
+            WHERE a.kind = 'inadequate_judgement' AND e.subject_id = '{red["id"]}'""")[0]
+        if not alerts.startswith("0|"):
+            break
+        time.sleep(0.1)
+    assert alerts == "1|critical", alerts
     rc, again, _ = run_import(api, tenant, LATER)
     assert rc == 0 and again["inspections_recorded"] == 0
 
