@@ -79,10 +79,11 @@ START_TEST(a_blocked_job_does_not_hold_up_the_next)
 	while (fast.ran_at == 0)
 		pthread_cond_wait(&cv, &mu);
 	ck_assert_int_eq(slow.ran_at, 0);
+	/* The blocked job is still counted (the other may not be uncounted yet). */
+	ck_assert_int_ge(hearth_slow_lane_pending(lane), 1);
 	released = 1;
 	pthread_cond_broadcast(&cv);
 	pthread_mutex_unlock(&mu);
-	ck_assert_int_eq(hearth_slow_lane_pending(lane) <= 1, 1);
 	hearth_slow_lane_stop(lane);
 	ck_assert_int_eq(fast.ran_at, 1);
 	ck_assert_int_eq(slow.ran_at, 2);
