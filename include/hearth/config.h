@@ -22,6 +22,10 @@
  *   HEARTH_BATCH_CONCURRENCY_PER_TENANT [2]  HEARTH_BATCH_CONCURRENCY [4] (1-64; batches
  *     running at once per tenant and per process; past them 429 / 503 with Retry-After)
  *   HEARTH_CONNECTION_TIMEOUT_S [30]  HEARTH_MAX_CONNECTIONS [512]
+ *   HEARTH_HTTP_THREADS [0 = HEARTH_DB_POOL_SIZE]  (HTTP worker threads, each an
+ *     epoll loop over its connections running handlers inline; as many as
+ *     pooled connections, so each worker finds one free without waiting)
+ *   HEARTH_SLOW_THREADS [2]  (threads running slow routes: reports, batches)
  *   HEARTH_DRAIN_TIMEOUT_S [10]  HEARTH_LOG_LEVEL [info] (debug|info|warn|error)
  */
 #ifndef HEARTH_CONFIG_H
@@ -55,6 +59,8 @@ struct hearth_config {
 	int batch_concurrency;
 	int connection_timeout_s;
 	int max_connections;
+	int http_threads;
+	int slow_threads;
 	int drain_timeout_s;
 	const char *log_level;
 };

@@ -73,6 +73,10 @@ enum {
 	 * an item) before it is parsed, and a slot of the per-tenant and
 	 * per-process batch caps held while it runs (429 / 503 past them). */
 	HEARTH_ROUTE_LARGE_BODY  = 1u << 3,
+	/* Slow by design (a whole-tenant report): its handler runs on the slow
+	 * lane's threads (HEARTH_SLOW_THREADS), so it never holds up the HTTP
+	 * workers' other connections. Every LARGE_BODY route runs there too. */
+	HEARTH_ROUTE_SLOW        = 1u << 4,
 };
 
 struct hearth_route {

@@ -4,8 +4,8 @@
  * A service declares a route table, a statement table and a name; the shared
  * runtime does the rest: configuration, logging, the database pool, the token
  * verifier, the HTTP server (libmicrohttpd with its own access handler, so limits
- * and the token are checked before a body is read; a thread per connection with a
- * connection timeout), /healthz, /readyz and /metrics, problem+json for every
+ * and the token are checked before a body is read; a few epoll worker threads,
+ * slow routes on threads of their own, a connection timeout), /healthz, /readyz and /metrics, problem+json for every
  * error including unknown routes (404) and wrong methods (405 with Allow), body
  * limits (413), media types (415), X-Request-Id, the access log, and a graceful
  * drain on SIGTERM/SIGINT (readiness turns false, the listening socket closes,

@@ -1,9 +1,14 @@
 /*
- * auth_cache.c - bounded, mutex-protected cache of verified tokens (see
- * auth_cache_internal.h).
+ * auth_cache.c - bounded cache of verified tokens (see auth_cache_internal.h).
+ *
+ * A read-write lock: look-ups (nearly every request, mostly of the same few
+ * tokens) share it and run side by side; inserts and the removal of an
+ * expired entry take it alone. The hit and miss counters are atomics, so a
+ * look-up writes nothing shared under the lock.
  */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +26,10 @@ struct entry {
 };
 
 struct hearth_auth_cache {
-	pthread_mutex_t lock;
+	pthread_rwlock_t lock;
 	struct entry *slots;
 	size_t capacity;
-	unsigned long long hits, misses;
+	atomic_ullong hits, misses;
 };
 
 /* FNV-1a. Not keyed: only tokens that verified are ever inserted, so a caller
@@ -59,6 +64,7 @@ static void clear_slot(struct entry *e)
 struct hearth_auth_cache *hearth_auth_cache_new(size_t capacity)
 {
 	struct hearth_auth_cache *c = calloc(1, sizeof(*c));
+	pthread_rwlockattr_t attr;
 
 	if (c == NULL)
 		return NULL;
@@ -70,7 +76,11 @@ struct hearth_auth_cache *hearth_auth_cache_new(size_t capacity)
 		}
 	}
 	c->capacity = capacity;
-	pthread_mutex_init(&c->lock, NULL);
+	/* Writers first: a steady stream of look-ups must not starve an insert. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&c->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	return c;
 }
 
@@ -83,7 +93,7 @@ void hearth_auth_cache_free(struct hearth_auth_cache *c)
 	for (i = 0; i < c->capacity; i++)
 		free(c->slots[i].token);
 	free(c->slots);
-	pthread_mutex_destroy(&c->lock);
+	pthread_rwlock_destroy(&c->lock);
 	free(c);
 }
 
@@ -101,6 +111,20 @@ static struct entry *find(struct hearth_auth_cache *c, const char *token, uint64
 	return NULL;
 }
 
+/* Remove `token`'s entry if it has expired by `now` (under the write lock: a
+ * thread may have replaced it since the reader saw it). */
+static void drop_expired(struct hearth_auth_cache *c, const char *token, uint64_t h, time_t now,
+			 int leeway_s)
+{
+	struct entry *e;
+
+	pthread_rwlock_wrlock(&c->lock);
+	e = find(c, token, h);
+	if (e != NULL && (long long)now > deadline(e->p.expires_at, leeway_s))
+		clear_slot(e);
+	pthread_rwlock_unlock(&c->lock);
+}
+
 enum hearth_cache_result hearth_auth_cache_get(struct hearth_auth_cache *c, const char *token,
 					       time_t now, int leeway_s,
 					       struct hearth_principal *out)
@@ -112,15 +136,14 @@ enum hearth_cache_result hearth_auth_cache_get(struct hearth_auth_cache *c, cons
 	if (c == NULL)
 		return HEARTH_CACHE_MISS;
 	h = hash_token(token);
-	pthread_mutex_lock(&c->lock);
+	pthread_rwlock_rdlock(&c->lock);
 	e = c->capacity > 0 ? find(c, token, h) : NULL;
 	if (e == NULL) {
-		c->misses++;
+		atomic_fetch_add_explicit(&c->misses, 1, memory_order_relaxed);
 		goto out;
 	}
-	c->hits++;
+	atomic_fetch_add_explicit(&c->hits, 1, memory_order_relaxed);
 	if ((long long)now > deadline(e->p.expires_at, leeway_s)) {
-		clear_slot(e);
 		r = HEARTH_CACHE_EXPIRED;
 	} else if (e->not_before != LLONG_MIN && deadline(now, leeway_s) < e->not_before) {
 		/* Only reachable if the clock went back since the token was cached. */
@@ -130,7 +153,9 @@ enum hearth_cache_result hearth_auth_cache_get(struct hearth_auth_cache *c, cons
 		r = HEARTH_CACHE_HIT;
 	}
 out:
-	pthread_mutex_unlock(&c->lock);
+	pthread_rwlock_unlock(&c->lock);
+	if (r == HEARTH_CACHE_EXPIRED)
+		drop_expired(c, token, h, now, leeway_s);
 	return r;
 }
 
@@ -149,7 +174,7 @@ void hearth_auth_cache_put(struct hearth_auth_cache *c, const char *token,
 	copy = strdup(token);
 	if (copy == NULL)
 		return;
-	pthread_mutex_lock(&c->lock);
+	pthread_rwlock_wrlock(&c->lock);
 	/* Two threads may verify the same new token at once: keep one entry. */
 	e = find(c, token, h);
 	if (e != NULL) {
@@ -172,7 +197,7 @@ void hearth_auth_cache_put(struct hearth_auth_cache *c, const char *token,
 	victim->not_before = not_before;
 	victim->p = *p;
 out:
-	pthread_mutex_unlock(&c->lock);
+	pthread_rwlock_unlock(&c->lock);
 }
 
 void hearth_auth_cache_stats(struct hearth_auth_cache *c, unsigned long long *hits,
@@ -181,10 +206,8 @@ void hearth_auth_cache_stats(struct hearth_auth_cache *c, unsigned long long *hi
 	unsigned long long h = 0, m = 0;
 
 	if (c != NULL) {
-		pthread_mutex_lock(&c->lock);
-		h = c->hits;
-		m = c->misses;
-		pthread_mutex_unlock(&c->lock);
+		h = atomic_load(&c->hits);
+		m = atomic_load(&c->misses);
 	}
 	if (hits != NULL)
 		*hits = h;

@@ -3,7 +3,8 @@
  *
  * Keyed by the exact token text; an entry is good until the token's `exp` (plus
  * leeway). Only tokens that passed every check are inserted, so a hit needs no
- * signature check. Thread-safe: one mutex around every operation.
+ * signature check. Thread-safe: look-ups share a read-write lock, inserts and
+ * removals take it alone.
  *
  * Layout: `capacity` slots; a token may live only in a small window of slots
  * starting at its hash, so lookups and inserts touch a fixed number of slots.

@@ -55,6 +55,8 @@ static const struct cfg_spec specs[] = {
 	INT("HEARTH_BATCH_CONCURRENCY", batch_concurrency, "4", 1, 64),
 	INT("HEARTH_CONNECTION_TIMEOUT_S", connection_timeout_s, "30", 1, 3600),
 	INT("HEARTH_MAX_CONNECTIONS", max_connections, "512", 1, 65536),
+	INT("HEARTH_HTTP_THREADS", http_threads, "0", 0, 256),
+	INT("HEARTH_SLOW_THREADS", slow_threads, "2", 1, 64),
 	INT("HEARTH_DRAIN_TIMEOUT_S", drain_timeout_s, "10", 0, 600),
 	{ "HEARTH_LOG_LEVEL", CFG_LEVEL, offsetof(struct hearth_config, log_level), "info", 0, 0 },
 };

@@ -3,15 +3,23 @@
  *
  * Owns the connections: opens them lazily, resets dead ones on checkout,
  * prepares the service's statement table on every new or reset connection, and
- * rolls back anything a borrower left open. One mutex guards the slot table; the
- * slow work (connecting, preparing, rolling back) happens outside it, on a slot
- * marked busy, so a stalled server never blocks other checkouts' bookkeeping.
+ * rolls back anything a borrower left open.
+ *
+ * Checkout takes no lock while a connection is free: each thread has a home
+ * slot (the first threads to borrow get distinct ones) and claims a slot with a
+ * compare-and-swap on its busy flag, its home first, then any other. With as
+ * many connections as HTTP workers, each worker finds its own connection free
+ * and never touches another's cache line or sleeps. Only when every slot is
+ * busy does a borrower take the mutex and wait on the condition variable, and
+ * a release signals only when someone waits. The slow work (connecting,
+ * preparing, rolling back) happens on a slot marked busy, outside any lock.
  * Connections run in libpq's non-blocking mode and every wait for the server
  * is bounded (db_wait.c); connecting is bounded by connect_timeout.
  */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +35,11 @@
 static const char ctx_sql[] = "SELECT hearth.begin_request($1, $2, $3, $4, $5)";
 
 struct hearth_db_slot {
-	PGconn *conn;
-	int busy;
-	int broken; /* reset before the next loan */
-	int open;   /* connected, as last seen by its borrower; under the mutex */
+	atomic_int busy;     /* claimed by compare-and-swap */
+	atomic_int has_conn; /* conn was opened once (checkout prefers those) */
+	atomic_int open;     /* connected, as last seen by its borrower */
+	PGconn *conn;        /* touched only by the slot's borrower */
+	int broken;          /* reset before the next loan */
 };
 
 struct hearth_db_pool {
@@ -43,14 +52,20 @@ struct hearth_db_pool {
 	int ping_timeout_ms;
 	const struct hearth_stmt_def *stmts;
 
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	struct hearth_db_slot *slots;
 	int size;
-	int in_use;
-	int waiting;
-	unsigned long long acquired, timeouts, resets;
+	atomic_int next_home;
+	atomic_int in_use;
+	atomic_int waiting;
+	atomic_ullong acquired, timeouts, resets;
+	/* Only for borrowers that found every slot busy. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 };
+
+/* The calling thread's home slot in the pool it last borrowed from. */
+static _Thread_local const struct hearth_db_pool *home_pool;
+static _Thread_local int home_slot;
 
 /* "-c statement_timeout=N -c search_path=a,\ b": libpq splits options on spaces
  * unless they are escaped with a backslash. */
@@ -147,17 +162,15 @@ void hearth_db_pool_free(struct hearth_db_pool *pool)
 void hearth_db_pool_stats(struct hearth_db_pool *pool, struct hearth_db_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&pool->mu);
 	out->size = pool->size;
 	/* Not PQstatus(): a borrowed connection belongs to its borrower's thread. */
 	for (int i = 0; i < pool->size; i++)
-		out->open += pool->slots[i].open;
-	out->in_use = pool->in_use;
-	out->waiting = pool->waiting;
-	out->acquired = pool->acquired;
-	out->timeouts = pool->timeouts;
-	out->resets = pool->resets;
-	pthread_mutex_unlock(&pool->mu);
+		out->open += atomic_load(&pool->slots[i].open);
+	out->in_use = atomic_load(&pool->in_use);
+	out->waiting = atomic_load(&pool->waiting);
+	out->acquired = atomic_load(&pool->acquired);
+	out->timeouts = atomic_load(&pool->timeouts);
+	out->resets = atomic_load(&pool->resets);
 }
 
 const struct hearth_stmt_def *hearth_db_find_stmt(const struct hearth_db_pool *pool,
@@ -282,9 +295,7 @@ static int ensure_live(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
 	} else if (slot->broken || looks_dead(slot->conn)) {
 		PQreset(slot->conn);
 		fresh = 1;
-		pthread_mutex_lock(&pool->mu);
-		pool->resets++;
-		pthread_mutex_unlock(&pool->mu);
+		atomic_fetch_add(&pool->resets, 1);
 	}
 	/* A reset connection starts over outside pipeline mode; check rather than
 	 * trust it, since lending one still in a pipeline would desync results.
@@ -316,69 +327,77 @@ static int ensure_live(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
 	return 0;
 }
 
+static int try_claim(struct hearth_db_slot *s)
+{
+	int expected = 0;
+
+	return atomic_load_explicit(&s->busy, memory_order_relaxed) == 0 &&
+	       atomic_compare_exchange_strong(&s->busy, &expected, 1);
+}
+
+static int my_home(struct hearth_db_pool *pool)
+{
+	if (home_pool != pool) {
+		home_pool = pool;
+		home_slot = atomic_fetch_add(&pool->next_home, 1) % pool->size;
+	}
+	return home_slot;
+}
+
+/* Claim a free slot without a lock: the home slot, then an open one, then an
+ * unopened one (a new connection only when no open one is free). */
 static struct hearth_db_slot *take_free_slot(struct hearth_db_pool *pool)
 {
-	struct hearth_db_slot *unopened = NULL;
+	int home = my_home(pool);
 
-	/* Prefer an open connection; open a new one only when none is free. */
-	for (int i = 0; i < pool->size; i++) {
-		struct hearth_db_slot *s = &pool->slots[i];
+	if (try_claim(&pool->slots[home]))
+		return &pool->slots[home];
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 1; k < pool->size; k++) {
+			struct hearth_db_slot *s = &pool->slots[(home + k) % pool->size];
 
-		if (s->busy)
-			continue;
-		if (s->conn) {
-			s->busy = 1;
-			return s;
+			if (pass == 0 && !atomic_load(&s->has_conn))
+				continue;
+			if (try_claim(s))
+				return s;
 		}
-		if (!unopened)
-			unopened = s;
 	}
-	if (unopened)
-		unopened->busy = 1;
-	return unopened;
+	return NULL;
 }
 
 int hearth_db_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
 		       struct hearth_problem *p)
 {
-	struct hearth_db_slot *slot = NULL;
+	struct hearth_db_slot *slot = take_free_slot(pool);
 	struct timespec deadline;
 	int err = 0;
 
 	*out = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += pool->acquire_timeout_ms / 1000;
-	deadline.tv_nsec += (long)(pool->acquire_timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-
-	pthread_mutex_lock(&pool->mu);
-	while ((slot = take_free_slot(pool)) == NULL && err != ETIMEDOUT) {
-		pool->waiting++;
-		err = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
-		pool->waiting--;
-	}
-	if (slot) {
-		pool->in_use++;
-		pool->acquired++;
-	} else
-		pool->timeouts++;
-	pthread_mutex_unlock(&pool->mu);
-
 	if (!slot) {
+		hearth_db_deadline_in(pool->acquire_timeout_ms, &deadline);
+		pthread_mutex_lock(&pool->mu);
+		/* Counted before looking again: a release either leaves a slot
+		 * this look finds or sees the count and signals. */
+		atomic_fetch_add(&pool->waiting, 1);
+		while ((slot = take_free_slot(pool)) == NULL && err != ETIMEDOUT)
+			err = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
+		atomic_fetch_sub(&pool->waiting, 1);
+		pthread_mutex_unlock(&pool->mu);
+	}
+	if (!slot) {
+		atomic_fetch_add(&pool->timeouts, 1);
 		hearth_problem_set(p, 503, "unavailable", "All database connections are busy.");
 		p->retry_after = 1;
 		return -1;
 	}
+	atomic_fetch_add(&pool->in_use, 1);
+	atomic_fetch_add(&pool->acquired, 1);
 	if (ensure_live(pool, slot, p) != 0) {
 		hearth_db_release(pool, slot);
 		return -1;
 	}
-	pthread_mutex_lock(&pool->mu);
-	slot->open = 1;
-	pthread_mutex_unlock(&pool->mu);
+	atomic_store(&slot->has_conn, 1);
+	atomic_store(&slot->open, 1);
 	*out = slot;
 	return 0;
 }
@@ -445,12 +464,16 @@ void hearth_db_release(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 		return;
 	make_idle(pool, slot);
 	open = slot->conn && PQstatus(slot->conn) == CONNECTION_OK;
-	pthread_mutex_lock(&pool->mu);
-	slot->open = open;
-	slot->busy = 0;
-	pool->in_use--;
-	pthread_cond_signal(&pool->cv);
-	pthread_mutex_unlock(&pool->mu);
+	atomic_store(&slot->open, open);
+	if (slot->conn)
+		atomic_store(&slot->has_conn, 1);
+	atomic_fetch_sub(&pool->in_use, 1);
+	atomic_store(&slot->busy, 0);
+	if (atomic_load(&pool->waiting) > 0) {
+		pthread_mutex_lock(&pool->mu);
+		pthread_cond_signal(&pool->cv);
+		pthread_mutex_unlock(&pool->mu);
+	}
 }
 
 /* One readiness probe: 0 answered; 1 failed on a connection that looked alive

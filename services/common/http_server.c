@@ -8,22 +8,31 @@
  * queued there makes libmicrohttpd skip the body and close the connection. Ulfius
  * still provides the header map and the response object the handlers fill.
  *
- * Threading: a thread per connection with poll(). Handlers block on the
- * database, and a thread per connection keeps one slow query from stalling
- * other connections (an epoll worker would stall all of its connections).
- * Connections are capped (HEARTH_MAX_CONNECTIONS) and time out when idle
- * (HEARTH_CONNECTION_TIMEOUT_S).
+ * Threading: a few worker threads (HEARTH_HTTP_THREADS), each an epoll loop
+ * over its share of the connections, running handlers inline. A thread per
+ * connection spent most of its time in the scheduler under load (64 threads
+ * queueing for 8 database connections); a handful of workers, each finding its
+ * own pooled connection free (db_pool.c), do the same reads without sleeping
+ * on each other. A handler blocks its worker while the database answers, so
+ * routes that are slow by design (HEARTH_ROUTE_SLOW, HEARTH_ROUTE_LARGE_BODY)
+ * do not run there: the connection is suspended, the slow lane's threads run
+ * the handler (slow_lane.c) and resume it, and the worker sends the answer.
+ * Bodies are still received by the worker, before any handler runs, a piece
+ * at a time as they arrive. Connections are capped (HEARTH_MAX_CONNECTIONS)
+ * and time out when idle (HEARTH_CONNECTION_TIMEOUT_S).
  *
  * Drain: while the runtime drains, every answer carries `Connection: close`, so
  * a gateway's kept-alive connections end with their next answer and it opens
  * new ones, which reach a process still listening on the port.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hearth/log.h"
+#include "hearth/util.h"
 #include "runtime_internal.h"
 
 /* The raw request target, before libmicrohttpd decodes it: routes match on it
@@ -73,8 +82,17 @@ static enum MHD_Result send_answer(struct hearth_exchange *ex, struct MHD_Connec
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 
-	r = MHD_create_response_from_buffer(u->binary_body_length, u->binary_body,
-					    MHD_RESPMEM_MUST_COPY);
+	/* The body moves to libmicrohttpd as it is: no copy. */
+	if (u->binary_body && u->binary_body_length > 0) {
+		r = MHD_create_response_from_buffer(u->binary_body_length, u->binary_body,
+						    MHD_RESPMEM_MUST_FREE);
+		if (r) {
+			u->binary_body = NULL;
+			u->binary_body_length = 0;
+		}
+	} else {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
 	if (!r) {
 		hearth_exchange_finish(ex);
 		return MHD_NO;
@@ -87,6 +105,36 @@ static enum MHD_Result send_answer(struct hearth_exchange *ex, struct MHD_Connec
 	MHD_destroy_response(r);
 	hearth_exchange_finish(ex);
 	return rc;
+}
+
+/* On a slow-lane thread: run the handler, then let the worker send the answer. */
+static void run_on_lane(struct hearth_slow_job *job)
+{
+	struct hearth_exchange *ex = (struct hearth_exchange *)((char *)job -
+		offsetof(struct hearth_exchange, lane_job));
+
+	hearth_exchange_run(ex);
+	atomic_store(&ex->lane_state, HEARTH_LANE_DONE);
+	MHD_resume_connection(ex->conn);
+}
+
+/* Hand a slow route's run to the slow lane. 0 when handed (the connection is
+ * suspended until it is done), -1 to run it here (the lane is stopping). */
+static int hand_to_lane(struct hearth_exchange *ex, struct MHD_Connection *c)
+{
+	struct hearth_slow_lane *lane = ex->rt->slow_lane;
+
+	if (!lane || !(ex->route->flags & (HEARTH_ROUTE_SLOW | HEARTH_ROUTE_LARGE_BODY)))
+		return -1;
+	ex->conn = c;
+	ex->lane_job.run = run_on_lane;
+	atomic_store(&ex->lane_state, HEARTH_LANE_QUEUED);
+	MHD_suspend_connection(c);
+	if (hearth_slow_lane_submit(lane, &ex->lane_job) == 0)
+		return 0;
+	MHD_resume_connection(c);
+	atomic_store(&ex->lane_state, HEARTH_LANE_NONE);
+	return -1;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -112,25 +160,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return hearth_exchange_body(ex, upload_data, n) == 0 ? MHD_YES : MHD_NO;
 	}
+	switch (atomic_load(&ex->lane_state)) {
+	case HEARTH_LANE_DONE:
+		return send_answer(ex, c);
+	case HEARTH_LANE_QUEUED:
+		return MHD_YES; /* not called while suspended; nothing to do if it is */
+	default:
+		break;
+	}
+	if (hand_to_lane(ex, c) == 0)
+		return MHD_YES;
 	hearth_exchange_run(ex);
 	return send_answer(ex, c);
 }
 
 int hearth_http_start(struct hearth_runtime *rt, const struct sockaddr_in *addr)
 {
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_AUTO | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_ALLOW_SUSPEND_RESUME;
 
+	rt->slow_lane = hearth_slow_lane_new(rt->cfg.slow_threads);
+	if (!rt->slow_lane)
+		return -1;
 	rt->daemon = MHD_start_daemon(
 		flags, ntohs(addr->sin_port), NULL, NULL, on_request, rt,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, rt,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, rt,
 		MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(rt->cfg.http_threads > 0
+							    ? rt->cfg.http_threads
+							    : rt->cfg.db_pool_size),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)rt->cfg.connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)rt->cfg.max_connections,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_END);
-	return rt->daemon ? 0 : -1;
+	if (!rt->daemon) {
+		hearth_slow_lane_stop(rt->slow_lane);
+		rt->slow_lane = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void hearth_http_quiesce(struct hearth_runtime *rt)
@@ -143,6 +212,10 @@ void hearth_http_quiesce(struct hearth_runtime *rt)
 
 void hearth_http_stop(struct hearth_runtime *rt)
 {
+	/* The lane first: its jobs finish and resume their connections while the
+	 * workers still run to send the answers; then the workers stop. */
+	hearth_slow_lane_stop(rt->slow_lane);
+	rt->slow_lane = NULL;
 	if (rt->daemon)
 		MHD_stop_daemon(rt->daemon);
 	rt->daemon = NULL;

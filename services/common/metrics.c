@@ -1,7 +1,12 @@
 /*
  * metrics.c - request counters and latency histograms in Prometheus text format.
+ *
+ * Every counter is an atomic, added to without a lock (relaxed: a counter
+ * needs no order with anything else), so requests on different threads never
+ * wait for each other here. A rendering reads each counter once; the count and
+ * the +Inf bucket are summed from the buckets it read, so they always agree.
  */
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,21 +20,20 @@ static const double bucket_bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 #define MAX_STATUSES 16
 
 struct status_count {
-	int status;
-	unsigned long long count;
+	atomic_int status; /* 0: free; claimed once by compare-and-swap */
+	atomic_ullong count;
 };
 
 struct route_metrics {
 	const char *route;
 	const char *method;
 	struct status_count statuses[MAX_STATUSES];
-	unsigned long long buckets[N_BUCKETS]; /* non-cumulative; summed when rendered */
-	unsigned long long count;
-	double sum;
+	/* Non-cumulative, summed when rendered; the last is above every bound. */
+	atomic_ullong buckets[N_BUCKETS + 1];
+	atomic_ullong sum_ns;
 };
 
 struct hearth_metrics {
-	pthread_mutex_t lock;
 	const char *service;
 	size_t n;
 	struct route_metrics *routes; /* n + 1 entries */
@@ -47,7 +51,6 @@ struct hearth_metrics *hearth_metrics_new(const char *service, const char *const
 		free(m);
 		return NULL;
 	}
-	pthread_mutex_init(&m->lock, NULL);
 	m->service = service;
 	m->n = n_routes;
 	for (size_t i = 0; i < n_routes; i++) {
@@ -63,7 +66,6 @@ void hearth_metrics_free(struct hearth_metrics *m)
 {
 	if (!m)
 		return;
-	pthread_mutex_destroy(&m->lock);
 	free(m->routes);
 	free(m);
 }
@@ -78,34 +80,47 @@ void hearth_metrics_observe(struct hearth_metrics *m, size_t route_id, int statu
 	r = &m->routes[route_id];
 	while (b < N_BUCKETS && seconds > bucket_bounds[b])
 		b++;
-	pthread_mutex_lock(&m->lock);
 	for (size_t i = 0; i < MAX_STATUSES; i++) {
-		if (r->statuses[i].status == status || r->statuses[i].status == 0) {
-			r->statuses[i].status = status;
-			r->statuses[i].count++;
+		struct status_count *sc = &r->statuses[i];
+		int seen = atomic_load_explicit(&sc->status, memory_order_acquire);
+
+		if (seen == 0 && atomic_compare_exchange_strong(&sc->status, &seen, status))
+			seen = status;
+		if (seen == status) {
+			atomic_fetch_add_explicit(&sc->count, 1, memory_order_relaxed);
 			break;
 		}
 	}
-	if (b < N_BUCKETS)
-		r->buckets[b]++;
-	r->count++;
-	r->sum += seconds;
-	pthread_mutex_unlock(&m->lock);
+	atomic_fetch_add_explicit(&r->buckets[b], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&r->sum_ns,
+				  seconds > 0 ? (unsigned long long)(seconds * 1e9) : 0,
+				  memory_order_relaxed);
 }
 
-static int render_route(struct hearth_buf *out, const char *service, const struct route_metrics *r)
+static int render_route(struct hearth_buf *out, const char *service, struct route_metrics *r)
 {
-	unsigned long long cumulative = 0;
+	unsigned long long cumulative = 0, count = 0, buckets[N_BUCKETS + 1];
+	double sum;
 	int rc = 0;
 
-	for (size_t i = 0; i < MAX_STATUSES && r->statuses[i].status; i++)
+	for (size_t i = 0; i < MAX_STATUSES; i++) {
+		int status = atomic_load(&r->statuses[i].status);
+
+		if (!status)
+			break;
 		rc |= hearth_buf_printf(out,
 			"hearth_http_requests_total{service=\"%s\",route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
-			service, r->route, r->method, r->statuses[i].status, r->statuses[i].count);
-	if (r->count == 0)
+			service, r->route, r->method, status, atomic_load(&r->statuses[i].count));
+	}
+	for (size_t b = 0; b <= N_BUCKETS; b++) {
+		buckets[b] = atomic_load_explicit(&r->buckets[b], memory_order_relaxed);
+		count += buckets[b];
+	}
+	if (count == 0)
 		return rc;
+	sum = (double)atomic_load_explicit(&r->sum_ns, memory_order_relaxed) / 1e9;
 	for (size_t b = 0; b < N_BUCKETS; b++) {
-		cumulative += r->buckets[b];
+		cumulative += buckets[b];
 		rc |= hearth_buf_printf(out,
 			"hearth_http_request_duration_seconds_bucket{service=\"%s\",route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
 			service, r->route, r->method, bucket_bounds[b], cumulative);
@@ -114,8 +129,8 @@ static int render_route(struct hearth_buf *out, const char *service, const struc
 		"hearth_http_request_duration_seconds_bucket{service=\"%s\",route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n"
 		"hearth_http_request_duration_seconds_sum{service=\"%s\",route=\"%s\",method=\"%s\"} %.6f\n"
 		"hearth_http_request_duration_seconds_count{service=\"%s\",route=\"%s\",method=\"%s\"} %llu\n",
-		service, r->route, r->method, r->count, service, r->route, r->method, r->sum,
-		service, r->route, r->method, r->count);
+		service, r->route, r->method, count, service, r->route, r->method, sum,
+		service, r->route, r->method, count);
 	return rc;
 }
 
@@ -131,10 +146,8 @@ char *hearth_metrics_render(struct hearth_metrics *m, const struct hearth_db_sta
 		"# TYPE hearth_http_requests_total counter\n"
 		"# HELP hearth_http_request_duration_seconds Time from request to response.\n"
 		"# TYPE hearth_http_request_duration_seconds histogram\n");
-	pthread_mutex_lock(&m->lock);
 	for (size_t i = 0; i <= m->n; i++)
 		rc |= render_route(&out, m->service, &m->routes[i]);
-	pthread_mutex_unlock(&m->lock);
 	rc |= hearth_buf_printf(&out,
 		"# TYPE hearth_db_pool_size gauge\nhearth_db_pool_size{service=\"%s\"} %d\n"
 		"# TYPE hearth_db_pool_open gauge\nhearth_db_pool_open{service=\"%s\"} %d\n"

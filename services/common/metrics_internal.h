@@ -2,8 +2,8 @@
  * metrics_internal.h - private to the runtime: Prometheus counters for one service.
  *
  * Requests are counted by route template, method and status, and their latency
- * goes into a fixed-bucket histogram per route. Thread-safe (one mutex: the
- * critical section is a few additions, far cheaper than the request itself).
+ * goes into a fixed-bucket histogram per route. Thread-safe without a lock
+ * (atomic counters): observing never makes one request wait for another.
  */
 #ifndef HEARTH_METRICS_INTERNAL_H
 #define HEARTH_METRICS_INTERNAL_H

@@ -20,6 +20,7 @@
 #include "hearth/worker.h"
 #include "batch_slots_internal.h"
 #include "metrics_internal.h"
+#include "slow_lane_internal.h"
 
 struct hearth_runtime {
 	const struct hearth_service_def *def;
@@ -33,6 +34,7 @@ struct hearth_runtime {
 	struct hearth_batch_slots *batch_slots;
 	struct hearth_workers *workers;
 	struct MHD_Daemon *daemon;
+	struct hearth_slow_lane *slow_lane; /* http_server.c's */
 	atomic_int draining;
 	atomic_long in_flight;
 };
@@ -79,7 +81,14 @@ struct hearth_exchange {
 	int holds_batch_slot;
 	int finished;
 	json_t *json_owned;          /* what req.json points to */
+	/* A slow route's run on the slow lane (http_server.c): the connection is
+	 * suspended while `lane_state` is HEARTH_LANE_QUEUED. */
+	struct hearth_slow_job lane_job;
+	struct MHD_Connection *conn;
+	atomic_int lane_state;
 };
+
+enum { HEARTH_LANE_NONE, HEARTH_LANE_QUEUED, HEARTH_LANE_DONE };
 
 struct hearth_exchange *hearth_exchange_new(struct hearth_runtime *rt, const char *raw_uri);
 int hearth_exchange_admit(struct hearth_exchange *ex, const char *method, long long declared_len);

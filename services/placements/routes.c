@@ -30,9 +30,9 @@ const struct hearth_route placements_routes[] = {
 	{ "POST", "/v1/placements/batch", pushes_handle_batch, JSON_BODY | HEARTH_ROUTE_LARGE_BODY, WRITERS, NULL,
 	  &push_batch_bounds },
 	/* == reports == */
-	{ "GET", "/v1/reports/sufficiency", reports_handle_sufficiency, 0, ANY, NULL, NULL },
-	{ "GET", "/v1/reports/spend", reports_handle_spend, 0, ANY, NULL, NULL },
-	{ "GET", "/v1/reports/stability", reports_handle_stability, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/reports/sufficiency", reports_handle_sufficiency, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
+	{ "GET", "/v1/reports/spend", reports_handle_spend, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
+	{ "GET", "/v1/reports/stability", reports_handle_stability, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 

@@ -71,7 +71,7 @@ const struct hearth_route qa_routes[] = {
 	{ "PATCH", "/v1/action-plans/{id}", hearth_handle_patch, PATCH_BODY,
 	  RECORDERS | HEARTH_ROLE_PROVIDER, &action_plan_resource, NULL },
 	/* == risk: computed on each read; overrides by those who record == */
-	{ "GET", "/v1/risk", risk_handle_list, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/risk", risk_handle_list, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
 	{ "GET", "/v1/risk/overrides", hearth_handle_list, 0, ANY, &risk_override_resource, NULL },
 	{ "POST", "/v1/risk/overrides", hearth_handle_create, JSON_BODY, RECORDERS,
 	  &risk_override_resource, NULL },

@@ -3,9 +3,13 @@
 # a tenant of 10,000 providers, and measure with wrk and pgbench:
 #   1. GET /healthz on the service port and through the gateway;
 #   2. authenticated GET /v1/providers/{id} (rotating ids) through the gateway
-#      and on the service port, against pgbench running the same read (BEGIN
-#      READ ONLY, the RLS context, provider_doc, COMMIT, pipelined into one round
-#      trip as the service does) as the service's own role;
+#      and on the service port, alternating with the Fastify peer
+#      (../shared/bench-peers/fastify, or HEARTH_BENCH_PEER_DIR: Fastify + pg +
+#      jose on the same rows with the same token; its npm packages go under
+#      build/) round after round (A B A B), medians and ratios printed; and
+#      pgbench running the same read (BEGIN READ ONLY, the RLS context,
+#      provider_doc, COMMIT, pipelined into one round trip as the service does)
+#      as the service's own role;
 #   3. filtered lists of 50 providers through the gateway;
 #   4. resident memory of hearth-providers idle and under load;
 #   5. then placements.sh, batch_memory.sh (peak and settled memory of
@@ -17,7 +21,9 @@
 #
 # Settings: HEARTH_BENCH_DIR [build/bench-stack], HEARTH_BENCH_DURATION [15] s
 # per run, HEARTH_BENCH_CONNECTIONS [64], HEARTH_BENCH_THREADS [2] wrk threads,
-# HEARTH_BENCH_PROVIDERS [10000]. The service keeps its shipped settings
+# HEARTH_BENCH_PROVIDERS [10000], HEARTH_BENCH_ROUNDS [2] A B rounds of the
+# provider read, HEARTH_BENCH_ONLY [all] `providers` stops after this stack
+# (no placements or batch memory runs). The service keeps its shipped settings
 # (HEARTH_DB_POOL_SIZE etc. may be exported to try others).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +36,10 @@ duration=${HEARTH_BENCH_DURATION:-15}
 conns=${HEARTH_BENCH_CONNECTIONS:-64}
 threads=${HEARTH_BENCH_THREADS:-2}
 n_providers=${HEARTH_BENCH_PROVIDERS:-10000}
+rounds=${HEARTH_BENCH_ROUNDS:-2}
+only=${HEARTH_BENCH_ONLY:-all}
+peer_src=${HEARTH_BENCH_PEER_DIR:-$root/../shared/bench-peers/fastify}
+peer_dir=$root/build/bench-peer-fastify
 lua=$root/tests/bench/request.lua
 pgbin=${HEARTH_PG_BIN:-/usr/lib/postgresql/15/bin}
 # Bench rows have ids <prefix><12 hex digits of n>, so wrk and pgbench can name
@@ -40,6 +50,23 @@ id_prefix=00000000-0000-4000-b000-
 
 command -v wrk >/dev/null || { echo "bench: wrk not found (make deps)" >&2; exit 1; }
 [ -x "$pgbin/pgbench" ] || { echo "bench: pgbench not found in $pgbin" >&2; exit 1; }
+
+# The peer's packages, installed once under build/ (never beside its source).
+peer_ready=
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	echo "bench: node or npm not found: the Fastify peer is skipped"
+elif [ ! -r "$peer_src/server.js" ]; then
+	echo "bench: no Fastify peer at $peer_src: it is skipped"
+else
+	mkdir -p "$peer_dir"
+	cp "$peer_src/server.js" "$peer_src/package.json" "$peer_dir/"
+	if [ -d "$peer_dir/node_modules/fastify" ] ||
+		(cd "$peer_dir" && npm install --no-audit --no-fund --silent >npm.log 2>&1); then
+		peer_ready=1
+	else
+		echo "bench: npm install of the Fastify peer failed ($peer_dir/npm.log): it is skipped"
+	fi
+fi
 
 # shellcheck source=tests/bench/stack.sh
 source "$root/tests/bench/stack.sh"
@@ -105,13 +132,73 @@ BENCH_TOKEN='' run_wrk "healthz, service port" "$direct" /healthz
 BENCH_TOKEN='' run_wrk "healthz, gateway (nginx answers)" "$gateway" /healthz
 
 export BENCH_TOKEN=$token
-# Sample the service's memory half-way through the gateway run.
-( sleep $((duration / 2)); rss_kb >"$HEARTH_RUN_DIR/rss_load" ) &
-sampler=$!
-run_wrk "GET provider, gateway" "$gateway" /v1/providers/ rotate
-wait "$sampler" || true
+
+peer_pid=
+peer_url=
+stop_peer() { [ -z "$peer_pid" ] || kill "$peer_pid" 2>/dev/null || true; }
+trap 'rc=$?; stop_peer; (exit "$rc"); bench_on_exit' EXIT
+if [ -n "$peer_ready" ]; then
+	peer_port=$(hearth_free_port)
+	# The superuser bypasses row-level security: the peer filters on the
+	# token's tenant in its query instead, as its README says.
+	(cd "$peer_dir" && PGHOST=$(hearth_pg_sockdir) PGPORT=$(hearth_pg_port) PGUSER=postgres \
+		PGDATABASE=hearth PGOPTIONS="-c search_path=providers,hearth,public" \
+		PEER_SQL='SELECT providers.provider_doc(p) FROM providers.providers p WHERE p.id = $1 AND p.tenant_id = $2::uuid' \
+		PEER_PUBKEY=$HEARTH_RUN_DIR/keys/dev-es256.pub.pem PEER_ISS=hearth-dev PEER_AUD=hearth-api \
+		PEER_PORT=$peer_port exec node server.js >"$HEARTH_RUN_DIR/logs/peer.log" 2>&1) &
+	peer_pid=$!
+	peer_url=http://127.0.0.1:$peer_port
+	for _ in $(seq 50); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+			"$peer_url/v1/providers/${id_prefix}000000000001")" = 200 ] && break
+		sleep 0.2
+	done
+	probe=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+		"$peer_url/v1/providers/${id_prefix}000000000001")
+	[ "$probe" = 200 ] || { echo "bench: the Fastify peer answered $probe ($HEARTH_RUN_DIR/logs/peer.log)" >&2; exit 1; }
+fi
+
+# A B A B: Hearth through the gateway, the peer, Hearth on its own port, so a
+# neighbour's load on this machine falls on both sides alike.
+for round in $(seq 1 "$rounds"); do
+	if [ "$round" = 1 ]; then
+		# Sample the service's memory half-way through the gateway run.
+		( sleep $((duration / 2)); rss_kb >"$HEARTH_RUN_DIR/rss_load" ) &
+		sampler=$!
+	fi
+	run_wrk "GET provider, gateway #$round" "$gateway" /v1/providers/ rotate
+	[ "$round" != 1 ] || wait "$sampler" || true
+	[ -z "$peer_url" ] || run_wrk "GET provider, Fastify peer #$round" "$peer_url" /v1/providers/ rotate
+	run_wrk "GET provider, service port #$round" "$direct" /v1/providers/ rotate
+done
+stop_peer
+peer_pid=
 rss_load=$(cat "$HEARTH_RUN_DIR/rss_load" 2>/dev/null || echo "?")
-run_wrk "GET provider, service port" "$direct" /v1/providers/ rotate
+
+# median <label prefix> <map name>: the median over the rounds.
+median() {
+	local -n m=$2
+	local i
+	for ((i = 1; i <= rounds; i++)); do key="$1 #$i"; echo "${m[$key]:-}"; done |
+		awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "?";
+			else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+for side in gateway "Fastify peer" "service port"; do
+	label="GET provider, $side"
+	key="$label #1"
+	[ -n "${rps[$key]:-}" ] || continue
+	rps[$label]=$(median "$label" rps)
+	p50[$label]=$(median "$label" p50)
+	p99[$label]=$(median "$label" p99)
+	sum=0
+	for ((i = 1; i <= rounds; i++)); do
+		key="$label #$i"
+		sum=$((sum + ${failed[$key]:-0}))
+	done
+	failed[$label]=$sum
+	order+=("$label")
+done
+medians_of="median of $rounds"
 
 echo "bench: pgbench, the same read as hearth_providers ($conns clients, -j 2)"
 cat >"$HEARTH_RUN_DIR/provider_get.sql" <<SQL
@@ -153,6 +240,12 @@ printf '%-36s %12.1f %10s %10s %8s\n' "pgbench, same read (transactions/s)" "$pg
 	"avg $pg_lat" "" "${pg_failed:-?}"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 echo
+echo "GET provider ($medians_of rounds, A B A B):"
+if [ -n "$peer_url" ]; then
+	echo "GET provider, gateway / Fastify peer: $(ratio "${rps[GET provider, gateway]}" "${rps[GET provider, Fastify peer]}")"
+else
+	echo "GET provider, gateway / Fastify peer: skipped (no peer)"
+fi
 echo "GET provider, service port / pgbench: $(ratio "${rps[GET provider, service port]}" "$pg_tps")"
 echo "GET provider, gateway / pgbench:      $(ratio "${rps[GET provider, gateway]}" "$pg_tps")"
 echo "hearth-providers RSS: idle ${rss_idle} kB, under load ${rss_load} kB"
@@ -165,6 +258,7 @@ done
 
 # The placements figures: their own stack (1,000,000 placements), after this one stops.
 bench_stop_stack
+[ "$only" != providers ] || exit 0
 "$root/tests/bench/placements.sh"
 
 # Batch memory: its own small stack, after the placements one stops.
