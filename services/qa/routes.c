@@ -47,7 +47,7 @@ const struct hearth_route qa_routes[] = {
 	/* == visits and the due list == */
 	{ "GET", "/v1/visits", hearth_handle_list, 0, ANY, &visit_resource, NULL },
 	{ "POST", "/v1/visits", hearth_handle_create, JSON_BODY, RECORDERS, &visit_resource, NULL },
-	{ "GET", "/v1/visits/due", visits_handle_due, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/visits/due", visits_handle_due, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
 	{ "GET", "/v1/visits/{id}", hearth_handle_get, 0, ANY, &visit_resource, NULL },
 	{ "PATCH", "/v1/visits/{id}", hearth_handle_patch, PATCH_BODY, RECORDERS, &visit_resource,
 	  NULL },
@@ -56,12 +56,12 @@ const struct hearth_route qa_routes[] = {
 	  NULL },
 	{ "POST", "/v1/reg44-reports", hearth_handle_create, JSON_BODY,
 	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg44_report_resource, NULL },
-	{ "GET", "/v1/reg44-reports/missing", reg44_reports_handle_missing, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/reg44-reports/missing", reg44_reports_handle_missing, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
 	{ "GET", "/v1/reg44-reports/{id}", hearth_handle_get, 0, ANY, &reg44_report_resource, NULL },
 	{ "GET", "/v1/reg45-reviews", hearth_handle_list, 0, ANY, &reg45_review_resource, NULL },
 	{ "POST", "/v1/reg45-reviews", hearth_handle_create, JSON_BODY,
 	  RECORDERS | HEARTH_ROLE_PROVIDER, &reg45_review_resource, NULL },
-	{ "GET", "/v1/reg45-reviews/missing", reg45_reviews_handle_missing, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/reg45-reviews/missing", reg45_reviews_handle_missing, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
 	{ "GET", "/v1/reg45-reviews/{id}", hearth_handle_get, 0, ANY, &reg45_review_resource, NULL },
 	/* == action plans: providers answer their own items == */
 	{ "GET", "/v1/action-plans", hearth_handle_list, 0, ANY, &action_plan_resource, NULL },
@@ -79,8 +79,8 @@ const struct hearth_route qa_routes[] = {
 	  NULL },
 	{ "GET", "/v1/risk/{subject_type}/{id}", risk_handle_get, 0, ANY, NULL, NULL },
 	/* == provider scorecards: computed on each read == */
-	{ "GET", "/v1/scorecards", scorecards_handle_list, 0, ANY, &scorecard_resource, NULL },
-	{ "GET", "/v1/scorecards/{provider_id}", scorecards_handle_get, 0, ANY, NULL, NULL },
+	{ "GET", "/v1/scorecards", scorecards_handle_list, HEARTH_ROUTE_SLOW, ANY, &scorecard_resource, NULL },
+	{ "GET", "/v1/scorecards/{provider_id}", scorecards_handle_get, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL },
 };
 
