@@ -66,6 +66,11 @@ int qa_check_submitter(struct hearth_request *req, const char *setting_provider_
  * `stmt` through HEARTH_STMT_USE. */
 void qa_respond_report(struct hearth_request *req, const char *stmt, const char *const *columns);
 
+/* The one document a computed read (risk, a scorecard, a report) answered in
+ * `res`: its text, owned by `res`; NULL when the read failed (res NULL, `p`
+ * already set) or answered no single row (`p` set to 500 naming `what`). */
+const char *qa_computed_document(PGresult *res, const char *what, struct hearth_problem *p);
+
 /* 1 when `child_id` is a child of the request's own organisation, 0 when not,
  * -1 with the problem filled when the database fails. */
 int qa_child_is_own(struct hearth_request *req, const char *child_id, struct hearth_problem *p);

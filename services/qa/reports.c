@@ -13,6 +13,17 @@
 
 #define REPORT_CSV_MAX (16u * 1024u * 1024u)
 
+const char *qa_computed_document(PGresult *res, const char *what, struct hearth_problem *p)
+{
+	if (!res)
+		return NULL;
+	if (PQntuples(res) != 1) {
+		hearth_problem_set(p, 500, "internal", "The %s could not be computed.", what);
+		return NULL;
+	}
+	return PQgetvalue(res, 0, 0);
+}
+
 static void respond_csv(struct hearth_request *req, const char *doc_text,
 			const char *const *columns)
 {
@@ -38,6 +49,7 @@ void qa_respond_report(struct hearth_request *req, const char *stmt, const char 
 	const char *as_at = NULL;
 	struct hearth_problem p;
 	PGresult *res = NULL;
+	const char *doc;
 
 	hearth_problem_clear(&p);
 	for (size_t i = 0; i < req->n_query; i++) {
@@ -52,16 +64,13 @@ void qa_respond_report(struct hearth_request *req, const char *stmt, const char 
 		goto fail;
 	const char *params[1] = { as_at };
 	res = hearth_db_read_statement_named(req->db, &req->actor, stmt, 1, params, &p);
-	if (!res)
+	doc = qa_computed_document(res, "report", &p);
+	if (!doc)
 		goto fail;
-	if (PQntuples(res) != 1) {
-		hearth_problem_set(&p, 500, "internal", "The report could not be computed.");
-		goto fail;
-	}
 	if (req->wants_csv)
-		respond_csv(req, PQgetvalue(res, 0, 0), columns);
+		respond_csv(req, doc, columns);
 	else
-		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 0));
+		hearth_respond_json_text(req, 200, doc);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

@@ -53,6 +53,7 @@ void risk_handle_list(struct hearth_request *req)
 	const char *as_at = NULL, *type = NULL;
 	struct hearth_problem p;
 	PGresult *res = NULL;
+	const char *text;
 	json_t *doc = NULL;
 
 	hearth_problem_clear(&p);
@@ -60,17 +61,14 @@ void risk_handle_list(struct hearth_request *req)
 		goto fail;
 	const char *params[2] = { as_at, type };
 	res = hearth_db_read_statement(req->db, &req->actor, "risk_list", 2, params, &p);
-	if (!res)
+	text = qa_computed_document(res, "risk", &p);
+	if (!text)
 		goto fail;
-	if (PQntuples(res) != 1) {
-		hearth_problem_set(&p, 500, "internal", "The risk could not be computed.");
-		goto fail;
-	}
 	if (!req->wants_csv) {
-		hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 0));
+		hearth_respond_json_text(req, 200, text);
 		goto out;
 	}
-	doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	doc = json_loads(text, 0, NULL);
 	if (!doc) {
 		hearth_problem_set(&p, 503, "unavailable", "The risk is too large for CSV.");
 		goto fail;
@@ -114,6 +112,7 @@ void risk_handle_get(struct hearth_request *req)
 	char provider[40];
 	struct hearth_problem p;
 	PGresult *res = NULL;
+	const char *doc;
 	int found;
 
 	if (!id)
@@ -134,13 +133,10 @@ void risk_handle_get(struct hearth_request *req)
 	}
 	const char *params[4] = { as_at, type, provider, id };
 	res = hearth_db_read_statement(req->db, &req->actor, "risk_get", 4, params, &p);
-	if (!res)
+	doc = qa_computed_document(res, "risk", &p);
+	if (!doc)
 		goto fail;
-	if (PQntuples(res) != 1) {
-		hearth_problem_set(&p, 500, "internal", "The risk could not be computed.");
-		goto fail;
-	}
-	hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 0));
+	hearth_respond_json_text(req, 200, doc);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

@@ -114,6 +114,7 @@ void scorecards_handle_get(struct hearth_request *req)
 	const char *id = hearth_uuid_param(req, "provider_id"), *from, *to;
 	struct hearth_problem p;
 	PGresult *res = NULL;
+	const char *doc;
 	int found;
 
 	if (!id)
@@ -130,13 +131,10 @@ void scorecards_handle_get(struct hearth_request *req)
 	}
 	const char *params[3] = { from, to, id };
 	res = hearth_db_read_statement(req->db, &req->actor, "scorecard_get", 3, params, &p);
-	if (!res)
+	doc = qa_computed_document(res, "scorecard", &p);
+	if (!doc)
 		goto fail;
-	if (PQntuples(res) != 1) {
-		hearth_problem_set(&p, 500, "internal", "The scorecard could not be computed.");
-		goto fail;
-	}
-	hearth_respond_json_text(req, 200, PQgetvalue(res, 0, 0));
+	hearth_respond_json_text(req, 200, doc);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
