@@ -9,6 +9,8 @@
 #                against a throwaway PostgreSQL
 #   db-pushes    council pushes take no self-conflicting lock; table statistics
 #                are kept without waiting (real migrations, throwaway PostgreSQL)
+#   db-push-sets a batch chunk stored set-based answers and writes exactly what
+#                the item-by-item loop does (real migrations, throwaway PostgreSQL)
 #   fresh-clone  `make run` / `make stop` from a copy in a private mktemp -d folder
 #   api          black-box tests through the real nginx gateway (tests/api)
 #   api-asan     the same against services built with AddressSanitizer and UBSan
@@ -87,6 +89,7 @@ tier unit-asan make -s -j"$jobs" SANITIZE=address,undefined unit-test
 tier unit-valgrind env VALGRIND=1 make -s -j"$jobs" unit-test
 tier database tests/dbtest/test_db.sh
 tier db-pushes tests/dbtest/test_push_locks.sh
+tier db-push-sets tests/dbtest/test_push_sets.sh
 tier fresh-clone tests/fresh-clone.sh
 tier api make -s api-test
 tier api-asan make -s api-test-sanitize

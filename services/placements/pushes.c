@@ -6,9 +6,12 @@
  * gender, legal_status}; the child is found or created by local_ref and the
  * placement by external_ref, both in the caller's organisation. Payloads are
  * validated here, with the same fields and rules as the placement and child
- * resources; the database function upsert_placements() (migration 003) stores
- * them, each item in a subtransaction of its own, and answers per item
- * created / updated / unchanged / error. A push that changes nothing writes
+ * resources; the database function upsert_placements() (migrations 003, 010)
+ * stores a PUT's item in a subtransaction of its own, and
+ * upsert_placements_set() (015) a batch chunk in a few set-based statements,
+ * falling back to the first, item by item, for a chunk with an item in error
+ * or whose outcome could depend on the order of its items. Both answer per
+ * item created / updated / unchanged / error, alike. A push that changes nothing writes
  * nothing: no version moves. Domain events come from the tables' triggers.
  *
  * Outcome: "created" when the placement is new; "updated" when the placement
@@ -32,8 +35,10 @@
 #include "hearth/util.h"
 #include "placements_service.h"
 
-/* Items per upsert_placements() call: large enough that round trips do not
- * matter, small enough that one call stays far below the statement timeout. */
+/* Items per upsert_placements_set() call: large enough that round trips and
+ * the per-statement work do not matter, small enough that one call stays far
+ * below the statement timeout and that a chunk falling back to item by item
+ * (one item in error) costs little. */
 #define PUSH_CHUNK 500
 #define PUSH_REF_MAX_CHARS 64
 /* A push names its child by a `child` object instead of child_id. */
@@ -360,7 +365,7 @@ static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct 
 		goto oom;
 	const char *params[5] = { text, req->actor.tenant_id, req->actor.org_id, req->method,
 				  req->path };
-	res = hearth_tx_query(tx, "push_upsert", 5, params, p);
+	res = hearth_tx_query(tx, "push_upsert_set", 5, params, p);
 	if (!res)
 		goto out;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -510,7 +515,7 @@ void pushes_handle_batch(struct hearth_request *req)
 		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}
-	/* The request's own row; the items' rows come from upsert_placements(). */
+	/* The request's own row; the items' rows come from upsert_placements_set(). */
 	struct hearth_audit_entry audit = { req->method, req->path, "placement", NULL, 200 };
 	if (hearth_audit_queue(tx, &audit, &p) != 0 ||
 	    (key && hearth_idem_store(tx, key, 200, NULL, text, &p) != 0) ||

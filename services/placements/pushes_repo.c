@@ -1,6 +1,9 @@
 /*
  * pushes_repo.c - the SQL of council pushes by reference and in batches.
- * The upsert itself is upsert_placements() (migration 003); row-level security
+ * The upsert itself is upsert_placements() (migrations 003, 010) for one item
+ * and upsert_placements_set() (015) for a batch chunk, which answers the same
+ * rows in a few set-based statements and falls back to the first for a chunk
+ * where it could answer differently; row-level security
  * keeps every statement to the caller's organisation, and the explicit org_id
  * predicate keeps a provider organisation (which may read placements of many
  * councils) from matching another council's reference.
@@ -13,6 +16,10 @@ const struct hearth_stmt_def push_stmts[] = {
 	{ "push_upsert",
 	  "SELECT item_ord, item_outcome, item_id, item_version, item_sqlstate, item_constraint "
 	  "FROM upsert_placements($1::jsonb, $2::uuid, $3::uuid, $4, $5)", 5 },
+	/* The same, for a batch chunk (migration 015): same columns, same rows. */
+	{ "push_upsert_set",
+	  "SELECT item_ord, item_outcome, item_id, item_version, item_sqlstate, item_constraint "
+	  "FROM upsert_placements_set($1::jsonb, $2::uuid, $3::uuid, $4, $5)", 5 },
 	/* Its own transaction, before the push's (migration 005). */
 	{ "push_refresh_statistics", "SELECT refresh_push_statistics()", 0 },
 	/* (doc, id): the id for the read's audit row. */
