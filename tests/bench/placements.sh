@@ -244,11 +244,12 @@ check_failed() { # <label>...: exit when a wrk run answered errors
 	done
 }
 
-# plan_nodes: the plan's nodes from EXPLAIN (ANALYZE, BUFFERS) text on stdin,
-# costs and per-node details dropped, down to depth 4, and its times.
+# plan_nodes [indent]: the plan's nodes from EXPLAIN (ANALYZE, BUFFERS) text on
+# stdin, costs and per-node details dropped, those indented at most `indent`
+# [20] columns, and its times.
 plan_nodes() {
-	awk '/Execution Time|Planning Time|JIT:|Timing:/ { sub(/^ */, ""); print "      " $0; next }
-	     /->/ { match($0, /^ */); if (RLENGTH > 20) next }
+	awk -v deepest="${1:-20}" '/Execution Time|Planning Time|JIT:|Timing:/ { sub(/^ */, ""); print "      " $0; next }
+	     /->/ { match($0, /^ */); if (RLENGTH > deepest) next }
 	     /^ *(->|[A-Z])/ && !/Buffers|Planning|I\/O|Filter|Cond|Key|Sort Method|Rows Removed|Output|Batches|Memory|Worker|Hits|Functions|Options|Query Text|Recheck/ {
 	         sub(/ \(cost=[0-9.]*\.\.[0-9.]* rows=[0-9]* width=[0-9]*\)/, "");
 	         sub(/ \(actual time=[0-9.]*\.\./, " (");
@@ -292,9 +293,10 @@ SQL
 # SQL inside report_sufficiency(), so through auto_explain, as the cluster's
 # superuser), in the consortium team's request context.
 explain_sufficiency() {
-	# Each statement run inside it logs its own plan; the report's query is
-	# the longest.
-	admin_psql 2>&1 <<SQL | awk '/plan:$/ { n++; next } n { block[n] = block[n] $0 "\n"; lines[n]++ }
+	# Each statement run inside it logs its own plan (after its text); the
+	# report's query has the longest.
+	admin_psql 2>&1 <<SQL | awk '/plan:$/ { n++; next } n && !started[n] && !/\(cost=/ { next }
+		n { started[n] = 1; block[n] = block[n] $0 "\n"; lines[n]++ }
 		END { for (i = 1; i <= n; i++) if (lines[i] > lines[best]) best = i; printf "%s", block[best] }'
 LOAD 'auto_explain';
 SET auto_explain.log_min_duration = 0;
@@ -326,7 +328,7 @@ if [ "$only" != qa ]; then
 	{
 		echo "EXPLAIN (ANALYZE, BUFFERS), as_at 2024-06-30 / today:"
 		echo "  sufficiency, whole tenant (consortium): the report's query"
-		explain_sufficiency | awk '/Sort Key|Hash Key|Group Key/ { next } { print }' | plan_nodes
+		explain_sufficiency | plan_nodes 44
 		echo "  list ?status=active&limit=50, council 1 (custom plan, then generic)"
 		explain_list | plan_nodes
 	} >"$HEARTH_RUN_DIR/placements-explain.txt" 2>&1 || true

@@ -10,7 +10,8 @@
 #      pgbench running the same read (BEGIN READ ONLY, the RLS context,
 #      provider_doc, COMMIT, pipelined into one round trip as the service does)
 #      as the service's own role;
-#   3. filtered lists of 50 providers through the gateway;
+#   3. filtered lists of 50 providers through the gateway (status; a common
+#      and a rare q, p50/p99), and the plans of the q lists;
 #   4. resident memory of hearth-providers idle and under load;
 #   5. then placements.sh, batch_memory.sh (peak and settled memory of
 #      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies)
@@ -227,6 +228,45 @@ run_wrk "list 50, status=active, gateway" "$gateway" "/v1/providers?status=activ
 run_wrk "list 50, q=fostering, gateway" "$gateway" "/v1/providers?q=fostering&limit=50"
 run_wrk "list 50, q=0420 (rare), gateway" "$gateway" "/v1/providers?q=0420&limit=50"
 
+# The plans of the two q lists: provider_search of providers_repo.c (kept in
+# step with it here), as hearth_providers in the bench organisation's request
+# context, custom and generic plans (the service's prepared statement may use
+# either).
+explain_q() { # <q>
+	"$pgbin/psql" -d "$service_url" -XAtq -v ON_ERROR_STOP=1 <<SQL |
+SET search_path = providers, hearth, public;
+BEGIN READ ONLY;
+SELECT hearth.begin_request('$tenant', '$org', 'bench', 'viewer', 'bench') \\g /dev/null
+PREPARE search(text, text, text, uuid, text, uuid, int) AS
+SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id FROM providers p
+WHERE lower(p.name) LIKE '%' || replace(replace(replace(lower(\$1::text), '\\', '\\\\'), '%', '\\%'),
+                                         '_', '\\_') || '%'
+  AND (\$2::text IS NULL OR p.status = \$2) AND (\$3::text IS NULL OR \$3 = ANY (p.provider_types))
+  AND (\$4::uuid IS NULL OR EXISTS (SELECT 1 FROM framework_members m
+    WHERE m.tenant_id = p.tenant_id AND m.provider_id = p.id AND m.framework_id = \$4 AND m.status = 'active'))
+  AND (\$5::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts(\$5), \$6::uuid))
+ORDER BY p.created_at, p.id LIMIT \$7;
+SET LOCAL plan_cache_mode = force_custom_plan;
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE search('$1', NULL, NULL, NULL, NULL, NULL, 51);
+SET LOCAL plan_cache_mode = force_generic_plan;
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE search('$1', NULL, NULL, NULL, NULL, NULL, 51);
+COMMIT;
+SQL
+		awk '/Execution Time|Planning Time/ { sub(/^ */, ""); print "      " $0; next }
+		     /^ *(->|[A-Z])/ && !/Buffers|Planning|I\/O|Filter|Cond|Key|Sort Method|Rows Removed|Output|Batches|Memory|Worker|Hits|Recheck/ {
+		         sub(/ \(cost=[0-9.]*\.\.[0-9.]* rows=[0-9]* width=[0-9]*\)/, "");
+		         sub(/ \(actual time=[0-9.]*\.\./, " (");
+		         sub(/ loops=1\)/, ")");
+		         print "      " $0 }'
+}
+{
+	echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_providers, custom plan then generic:"
+	for q in fostering 0420; do
+		echo "  list 50, q=$q"
+		explain_q "$q"
+	done
+} >"$HEARTH_RUN_DIR/providers-explain.txt" 2>&1 || true
+
 # ---- report --------------------------------------------------------------------
 echo
 echo "Hearth benchmarks: $(nproc) CPUs, ${duration} s per run, $conns connections, $threads wrk threads,"
@@ -249,6 +289,8 @@ fi
 echo "GET provider, service port / pgbench: $(ratio "${rps[GET provider, service port]}" "$pg_tps")"
 echo "GET provider, gateway / pgbench:      $(ratio "${rps[GET provider, gateway]}" "$pg_tps")"
 echo "hearth-providers RSS: idle ${rss_idle} kB, under load ${rss_load} kB"
+echo
+cat "$HEARTH_RUN_DIR/providers-explain.txt"
 for label in "${order[@]}"; do
 	if [ "${failed[$label]:-0}" != 0 ]; then
 		echo "bench: \"$label\" had ${failed[$label]} failed requests; its figures are not valid" >&2
