@@ -54,15 +54,16 @@ const struct hearth_stmt_def provider_stmts[] = {
 	  "SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id "
 	  "FROM providers p "
 	  "WHERE ($1::text IS NULL OR strpos(lower(p.name), lower($1)) > 0) " PROVIDER_LIST_REST, 7 },
-	/* With q: a plain substring of the name, case-insensitive. LIKE with % _ and
-	 * the escape character (a backslash) escaped in q is the test strpos(lower(name),
-	 * lower(q)) > 0, in a form the trigram index providers_name_trgm_idx
-	 * (migration 013) serves; a statement of its own, so its plan never has to
-	 * cover the list without q. */
+	/* With q: a plain substring of the name, case-insensitive. The page's ids
+	 * come from provider_search_page() (migration 013: the trigram index, or
+	 * the keyset walk for a common q, with the same filters, cursor and
+	 * order); the providers are read here under row-level security. A
+	 * statement of its own, so its plan never has to cover the list without q. */
 	{ "provider_search",
 	  "SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id "
 	  "FROM providers p "
-	  "WHERE lower(p.name) LIKE '%' || replace(replace(replace(lower($1::text), "
-	  "  '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' " PROVIDER_LIST_REST, 7 },
+	  "WHERE p.id IN (SELECT s.id FROM provider_search_page($1::text, $2::text, $3::text, "
+	  "  $4::uuid, $5::text, $6::uuid, $7::integer) AS s) "
+	  "ORDER BY p.created_at, p.id", 7 },
 	{ NULL, NULL, 0 },
 };

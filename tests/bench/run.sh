@@ -229,38 +229,40 @@ run_wrk "list 50, q=fostering, gateway" "$gateway" "/v1/providers?q=fostering&li
 run_wrk "list 50, q=0420 (rare), gateway" "$gateway" "/v1/providers?q=0420&limit=50"
 
 # The plans of the two q lists: provider_search of providers_repo.c (kept in
-# step with it here), as hearth_providers in the bench organisation's request
-# context, custom and generic plans (the service's prepared statement may use
-# either).
+# step with it here) and, nested in it, the page found by
+# provider_search_page() (013), through auto_explain (loaded as the
+# superuser), run as hearth_providers in the bench organisation's request
+# context; single-node plans (provider_doc's lookups) are left out.
 explain_q() { # <q>
-	"$pgbin/psql" -d "$service_url" -XAtq -v ON_ERROR_STOP=1 <<SQL |
+	admin_psql 2>&1 <<SQL |
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_analyze = on;
+SET auto_explain.log_buffers = on;
+SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_level = notice;
+SET ROLE hearth_providers;
 SET search_path = providers, hearth, public;
 BEGIN READ ONLY;
 SELECT hearth.begin_request('$tenant', '$org', 'bench', 'viewer', 'bench') \\g /dev/null
-PREPARE search(text, text, text, uuid, text, uuid, int) AS
+SET LOCAL client_min_messages = notice;
 SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id FROM providers p
-WHERE lower(p.name) LIKE '%' || replace(replace(replace(lower(\$1::text), '\\', '\\\\'), '%', '\\%'),
-                                         '_', '\\_') || '%'
-  AND (\$2::text IS NULL OR p.status = \$2) AND (\$3::text IS NULL OR \$3 = ANY (p.provider_types))
-  AND (\$4::uuid IS NULL OR EXISTS (SELECT 1 FROM framework_members m
-    WHERE m.tenant_id = p.tenant_id AND m.provider_id = p.id AND m.framework_id = \$4 AND m.status = 'active'))
-  AND (\$5::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts(\$5), \$6::uuid))
-ORDER BY p.created_at, p.id LIMIT \$7;
-SET LOCAL plan_cache_mode = force_custom_plan;
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE search('$1', NULL, NULL, NULL, NULL, NULL, 51);
-SET LOCAL plan_cache_mode = force_generic_plan;
-EXPLAIN (ANALYZE, BUFFERS) EXECUTE search('$1', NULL, NULL, NULL, NULL, NULL, 51);
+WHERE p.id IN (SELECT s.id FROM provider_search_page('$1', NULL, NULL, NULL, NULL, NULL, 51) AS s)
+ORDER BY p.created_at, p.id \\g /dev/null
 COMMIT;
 SQL
-		awk '/Execution Time|Planning Time/ { sub(/^ */, ""); print "      " $0; next }
-		     /^ *(->|[A-Z])/ && !/Buffers|Planning|I\/O|Filter|Cond|Key|Sort Method|Rows Removed|Output|Batches|Memory|Worker|Hits|Recheck/ {
+		awk '/plan:$/ { if (n > 1) printf "%s", block; block = ""; n = 0; skip = 1; next }
+		     skip && !/\(cost=/ { next } { skip = 0 }
+		     /^ *(->|[A-Z])/ && !/Buffers|Planning|I\/O|Filter|Cond|Key|Sort Method|Rows Removed|Output|Batches|Memory|Worker|Hits|Recheck|Heap Blocks/ {
 		         sub(/ \(cost=[0-9.]*\.\.[0-9.]* rows=[0-9]* width=[0-9]*\)/, "");
 		         sub(/ \(actual time=[0-9.]*\.\./, " (");
 		         sub(/ loops=1\)/, ")");
-		         print "      " $0 }'
+		         block = block "      " $0 "\n"; n++ }
+		     END { if (n > 1) printf "%s", block }'
 }
 {
-	echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_providers, custom plan then generic:"
+	echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_providers (auto_explain: the page's search,"
+	echo "then the list that reads it):"
 	for q in fostering 0420; do
 		echo "  list 50, q=$q"
 		explain_q "$q"
