@@ -129,3 +129,18 @@ const struct hearth_resource provider_resource = {
 	.check = check_provider,
 	.constraint_fields = provider_constraints,
 };
+
+/* GET /v1/providers: with q, the same list through its own statement
+ * (provider_search, served by the name's trigram index); the filters, and so
+ * the cursors, are the same either way. */
+void providers_handle_list(struct hearth_request *req)
+{
+	struct hearth_resource search = provider_resource;
+
+	if (!hearth_query_param(req, "q")) {
+		hearth_resource_list(req, &provider_resource);
+		return;
+	}
+	search.stmt_list = HEARTH_STMT_USE("provider_search", 7);
+	hearth_resource_list(req, &search);
+}

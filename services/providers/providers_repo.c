@@ -23,6 +23,17 @@
 	"d->'contact'->>'name', d->'contact'->>'email', d->'contact'->>'phone', " \
 	"(d->>'lead_org_id')::uuid"
 
+/* The list's filters other than q ($2 status, $3 provider_type, $4
+ * framework_id), the cursor ($5 sort key, $6 id) and the order, page size $7. */
+#define PROVIDER_LIST_REST \
+	"  AND ($2::text IS NULL OR p.status = $2) " \
+	"  AND ($3::text IS NULL OR $3 = ANY (p.provider_types)) " \
+	"  AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM framework_members m " \
+	"    WHERE m.tenant_id = p.tenant_id AND m.provider_id = p.id " \
+	"      AND m.framework_id = $4 AND m.status = 'active')) " \
+	"  AND ($5::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($5), $6::uuid)) " \
+	"ORDER BY p.created_at, p.id LIMIT $7"
+
 const struct hearth_stmt_def provider_stmts[] = {
 	{ "provider_insert",
 	  "INSERT INTO providers (tenant_id, " PROVIDER_COLUMNS ") "
@@ -37,17 +48,22 @@ const struct hearth_stmt_def provider_stmts[] = {
 	  "UPDATE providers SET (" PROVIDER_COLUMNS ") = (" PROVIDER_VALUES ") "
 	  "FROM (SELECT $2::jsonb AS d) AS input WHERE providers.id = $1 "
 	  "RETURNING provider_doc(providers)", 2 },
-	/* q is a plain substring: strpos() has no wildcards to escape, unlike LIKE. */
+	/* Every filter; GET /v1/providers sends a list with q to provider_search.
+	 * q is a plain substring: strpos() has no wildcards to escape. */
 	{ "provider_list",
 	  "SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id "
 	  "FROM providers p "
-	  "WHERE ($1::text IS NULL OR strpos(lower(p.name), lower($1)) > 0) "
-	  "  AND ($2::text IS NULL OR p.status = $2) "
-	  "  AND ($3::text IS NULL OR $3 = ANY (p.provider_types)) "
-	  "  AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM framework_members m "
-	  "    WHERE m.tenant_id = p.tenant_id AND m.provider_id = p.id "
-	  "      AND m.framework_id = $4 AND m.status = 'active')) "
-	  "  AND ($5::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($5), $6::uuid)) "
-	  "ORDER BY p.created_at, p.id LIMIT $7", 7 },
+	  "WHERE ($1::text IS NULL OR strpos(lower(p.name), lower($1)) > 0) " PROVIDER_LIST_REST, 7 },
+	/* With q: a plain substring of the name, case-insensitive. The page's ids
+	 * come from provider_search_page() (migration 013: the trigram index, or
+	 * the keyset walk for a common q, with the same filters, cursor and
+	 * order); the providers are read here under row-level security. A
+	 * statement of its own, so its plan never has to cover the list without q. */
+	{ "provider_search",
+	  "SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id "
+	  "FROM providers p "
+	  "WHERE p.id IN (SELECT s.id FROM provider_search_page($1::text, $2::text, $3::text, "
+	  "  $4::uuid, $5::text, $6::uuid, $7::integer) AS s) "
+	  "ORDER BY p.created_at, p.id", 7 },
 	{ NULL, NULL, 0 },
 };

@@ -20,6 +20,7 @@ extern const struct hearth_stmt_def organisation_stmts[];
 /* providers.c / providers_repo.c, settings.c / settings_repo.c */
 extern const struct hearth_field_spec providers_address_fields[];
 extern const struct hearth_resource provider_resource;
+void providers_handle_list(struct hearth_request *req);
 extern const struct hearth_resource setting_resource;
 extern const struct hearth_stmt_def provider_stmts[];
 extern const struct hearth_stmt_def setting_stmts[];

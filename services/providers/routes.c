@@ -16,7 +16,7 @@ const struct hearth_route providers_routes[] = {
 	{ "PATCH", "/v1/organisations/{id}", hearth_handle_patch, PATCH_BODY, ADMIN,
 	  &organisation_resource, NULL },
 	/* == providers and settings == */
-	{ "GET", "/v1/providers", hearth_handle_list, 0, ANY, &provider_resource, NULL },
+	{ "GET", "/v1/providers", providers_handle_list, 0, ANY, &provider_resource, NULL },
 	{ "POST", "/v1/providers", hearth_handle_create, JSON_BODY,
 	  HEARTH_ROLE_COMMISSIONER | ADMIN, &provider_resource, NULL },
 	{ "GET", "/v1/providers/{id}", hearth_handle_get, 0, ANY, &provider_resource, NULL },

@@ -279,6 +279,32 @@ def test_list_filters_pagination_and_csv(api):
     assert by_id[active["id"]]["contributions.education_pence"] == "50000"
 
 
+def test_active_pages_keep_keyset_order(api):
+    # The page is walked in (created_at, id) order from the organisation's
+    # index and cut at the page size; ended placements in between are skipped.
+    org = new_council(api)
+    made = []
+    for i in range(7):
+        child = new_child(api, org)
+        ended = i % 3 == 1
+        made.append((new_placement(api, org, child, start_date=f"2024-0{i + 1}-01",
+                                   **({"end_date": "2024-12-31", "end_reason": "planned"}
+                                      if ended else {}))["id"], ended))
+    seen, cursor = [], None
+    while True:
+        params = {"status": "active", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get("/v1/placements", params=params, org=org)
+        assert page.status_code == 200, page.text
+        assert len(page.json()["items"]) <= 2
+        seen += [p["id"] for p in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [pid for pid, ended in made if not ended]
+    listed = api.get("/v1/placements", params={"limit": 500}, org=org).json()["items"]
+    assert [p["id"] for p in listed] == [pid for pid, _ in made]
+
+
 def test_distance_and_locality_from_centre_and_setting(api):
     radius = 10
     org = new_council(api, 52.0, -2.0, radius)

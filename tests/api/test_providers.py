@@ -290,6 +290,55 @@ def test_q_is_plain_text_not_a_pattern(api):
     assert [p["id"] for p in list_all(api, {"q": f"{tag.lower()} a\\b"})] == [backslash["id"]]
 
 
+def test_q_of_one_or_two_characters_still_filters(api):
+    # Shorter than a trigram: the index has nothing to look up, the match is
+    # still the plain substring test.
+    tag = unique("Short")
+    made = new_provider(api, name=f"{tag} Æ Qv Care")
+    for q in ("æ", "QV", "qV"):
+        found = list_all(api, {"q": q, "limit": 500})
+        assert made["id"] in [p["id"] for p in found]
+        assert all(q.lower() in p["name"].lower() for p in found)
+
+
+def test_q_folds_case_beyond_ascii_but_keeps_accents(api):
+    tag = unique("Accent")
+    cafe = new_provider(api, name=f"{tag} Café Étoile")
+    plain = new_provider(api, name=f"{tag} Cafe Etoile")
+    assert [p["id"] for p in list_all(api, {"q": f"{tag} CAFÉ éTOILE"})] == [cafe["id"]]
+    assert [p["id"] for p in list_all(api, {"q": f"{tag} cafe"})] == [plain["id"]]
+    assert [p["id"] for p in list_all(api, {"q": tag.upper()})] == [cafe["id"], plain["id"]]
+
+
+def test_q_of_only_wildcard_characters_matches_them_literally(api):
+    tag = unique("Literal")
+    percent = new_provider(api, name=f"{tag} 50% Care")
+    underscore = new_provider(api, name=f"{tag} Care_Homes")
+    new_provider(api, name=f"{tag} Plain Care")
+    for q, made in (("%", percent), ("_", underscore), ("% c", percent), ("e_h", underscore)):
+        found = list_all(api, {"q": q, "limit": 500})
+        assert made["id"] in [p["id"] for p in found]
+        assert all(q.lower() in p["name"].lower() for p in found)
+    assert [p["id"] for p in list_all(api, {"q": f"{tag} 50%"})] == [percent["id"]]
+    # As LIKE wildcards these would match "50% Care" and "Plain Care".
+    assert list_all(api, {"q": f"{tag}%Care"}) == []
+    assert list_all(api, {"q": f"{tag} Plain_Care"}) == []
+
+
+def test_q_pages_with_other_filters_and_an_empty_q(api):
+    tag = unique("Pages")
+    made = [new_provider(api, name=f"{tag} Home {i}", status="suspended" if i % 2 else "active")
+            for i in range(5)]
+    assert [p["id"] for p in list_all(api, {"q": tag, "limit": 2})] == [m["id"] for m in made]
+    assert ([p["id"] for p in list_all(api, {"q": tag.lower(), "status": "suspended", "limit": 1})]
+            == [made[1]["id"], made[3]["id"]])
+    # An empty q is the empty substring: every provider, as without q.
+    everything = api.get("/v1/providers", params={"q": "", "limit": 3}).json()["items"]
+    unfiltered = api.get("/v1/providers", params={"limit": 3}).json()["items"]
+    assert len(everything) == 3
+    assert [p["id"] for p in everything] == [p["id"] for p in unfiltered]
+
+
 def test_csv_list(api):
     tag = unique("Csv")
     made = new_provider(api, name=f'{tag} Care, "Quoted"',

@@ -7,6 +7,8 @@
 #   2. GET /v1/reports/sufficiency p50 for one council and for the whole tenant
 #      (consortium token), when the endpoint exists;
 #   3. a filtered list page (/v1/placements?status=active&limit=50), p50/p99;
+#      with the plans (EXPLAIN ANALYZE, BUFFERS) of 2.'s tenant-wide report and
+#      of this list;
 #   4. authenticated GET /v1/placements/{id} requests/s at 64 connections, and
 #      its ratio to pgbench running the same read as hearth_placements;
 #   5. quality assurance over the same placements (tests/bench/qa.sh): the cost
@@ -242,6 +244,74 @@ check_failed() { # <label>...: exit when a wrk run answered errors
 	done
 }
 
+# plan_nodes [indent]: the plan's nodes from EXPLAIN (ANALYZE, BUFFERS) text on
+# stdin, costs and per-node details dropped, those indented at most `indent`
+# [20] columns, and its times.
+plan_nodes() {
+	awk -v deepest="${1:-20}" '/Execution Time|Planning Time|JIT:|Timing:/ { sub(/^ */, ""); print "      " $0; next }
+	     /->/ { match($0, /^ */); if (RLENGTH > deepest) next }
+	     /^ *(->|[A-Z])/ && !/Buffers|Planning|I\/O|Filter|Cond|Key|Sort Method|Rows Removed|Output|Batches|Memory|Worker|Hits|Functions|Options|Query Text|Recheck/ {
+	         sub(/ \(cost=[0-9.]*\.\.[0-9.]* rows=[0-9]* width=[0-9]*\)/, "");
+	         sub(/ \(actual time=[0-9.]*\.\./, " (");
+	         sub(/ loops=1\)/, ")");
+	         print "      " $0 }'
+}
+# explain_list: the list statement of placements_repo.c (placement_list; kept
+# in step with it here) with ?status=active&limit=50, as hearth_placements in
+# council 1's request context, custom and generic plans (the service's
+# prepared statement may use either).
+explain_list() {
+	local filters="AND (\$1::uuid IS NULL OR p.child_id = \$1) AND (\$2::uuid IS NULL OR p.provider_id = \$2)
+	  AND (\$3::uuid IS NULL OR p.setting_id = \$3) AND (\$4::text IS NULL OR p.placement_type = \$4)
+	  AND (\$5::text IS NULL OR p.provision = \$5)
+	  AND (\$6::text IS NULL OR (\$6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
+	  AND (\$7::date IS NULL OR placement_active_on(p, \$7::date))
+	  AND (\$8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts(\$8), \$9::uuid))"
+	"$pgbin/psql" -d "$(hearth_service_url placements)" -XAtq -v ON_ERROR_STOP=1 <<SQL
+SET search_path = placements, hearth, public;
+BEGIN READ ONLY;
+SELECT hearth.begin_request('$tenant', '$council1', 'bench', 'integration', 'bench') \\g /dev/null
+PREPARE list(uuid, uuid, uuid, text, text, text, date, text, uuid, int) AS
+SELECT placement_doc(p), hearth.sort_ts(l.created_at), l.id FROM (
+ (SELECT p.created_at, p.id FROM placements p
+  WHERE p.tenant_id = hearth.current_tenant() AND p.org_id = hearth.current_org() $filters
+  ORDER BY p.created_at, p.id LIMIT \$10)
+ UNION ALL
+ (SELECT p.created_at, p.id FROM placements p
+  WHERE p.tenant_id = hearth.current_tenant() AND p.provider_id = (SELECT current_provider())
+    AND p.org_id <> hearth.current_org() $filters
+  ORDER BY p.created_at, p.id LIMIT \$10)
+ ORDER BY 1, 2 LIMIT \$10) AS l JOIN placements p ON p.id = l.id ORDER BY l.created_at, l.id;
+SET LOCAL plan_cache_mode = force_custom_plan;
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE list(NULL, NULL, NULL, NULL, NULL, 'active', NULL, NULL, NULL, 51);
+SET LOCAL plan_cache_mode = force_generic_plan;
+EXPLAIN (ANALYZE, BUFFERS) EXECUTE list(NULL, NULL, NULL, NULL, NULL, 'active', NULL, NULL, NULL, 51);
+COMMIT;
+SQL
+}
+# explain_sufficiency: the plan of the tenant-wide report's own query (dynamic
+# SQL inside report_sufficiency(), so through auto_explain, as the cluster's
+# superuser), in the consortium team's request context.
+explain_sufficiency() {
+	# Each statement run inside it logs its own plan (after its text); the
+	# report's query has the longest.
+	admin_psql 2>&1 <<SQL | awk '/plan:$/ { n++; next } n && !started[n] && !/\(cost=/ { next }
+		n { started[n] = 1; block[n] = block[n] $0 "\n"; lines[n]++ }
+		END { for (i = 1; i <= n; i++) if (lines[i] > lines[best]) best = i; printf "%s", block[best] }'
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_analyze = on;
+SET auto_explain.log_buffers = on;
+SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_level = notice;
+BEGIN READ ONLY;
+SELECT hearth.begin_request('$tenant', '$consortium', 'bench', 'viewer', 'bench') \\g /dev/null
+SET LOCAL client_min_messages = notice;
+SELECT placements.report_sufficiency('2024-06-30') IS NOT NULL \\g /dev/null
+COMMIT;
+SQL
+}
+
 if [ "$only" != qa ]; then
 	# ---- 2. sufficiency report -------------------------------------------------
 	# The sufficiency report's p50 of 11, or "status N".
@@ -255,6 +325,13 @@ if [ "$only" != qa ]; then
 
 	# ---- 3./4. lists and reads with wrk, and pgbench -------------------------------
 	run_wrk list "/v1/placements?status=active&limit=50" 0
+	{
+		echo "EXPLAIN (ANALYZE, BUFFERS), as_at 2024-06-30 / today:"
+		echo "  sufficiency, whole tenant (consortium): the report's query"
+		explain_sufficiency | plan_nodes 44
+		echo "  list ?status=active&limit=50, council 1 (custom plan, then generic)"
+		explain_list | plan_nodes
+	} >"$HEARTH_RUN_DIR/placements-explain.txt" 2>&1 || true
 	run_wrk get /v1/placements/ $((2 * per_council))
 
 	echo "bench: pgbench, the same read as hearth_placements ($conns clients, -j 2)"
@@ -307,6 +384,8 @@ if [ "$only" != qa ]; then
 		"${rps[get]} requests/s (p50 ${p50[get]} ms, p99 ${p99[get]} ms)"
 	printf '%-52s %s\n' "pgbench, same read (transactions/s)" "$pg_tps"
 	printf '%-52s %s\n' "GET placement, gateway / pgbench" "$(ratio "${rps[get]}" "$pg_tps")"
+	echo
+	cat "$HEARTH_RUN_DIR/placements-explain.txt"
 	check_failed list get
 fi
 qa_report

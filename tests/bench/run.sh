@@ -10,7 +10,8 @@
 #      pgbench running the same read (BEGIN READ ONLY, the RLS context,
 #      provider_doc, COMMIT, pipelined into one round trip as the service does)
 #      as the service's own role;
-#   3. filtered lists of 50 providers through the gateway;
+#   3. filtered lists of 50 providers through the gateway (status; a common
+#      and a rare q, p50/p99), and the plans of the q lists;
 #   4. resident memory of hearth-providers idle and under load;
 #   5. then placements.sh, batch_memory.sh (peak and settled memory of
 #      hearth-placements for a 10,000-item batch and 8 concurrent 32 MB bodies)
@@ -227,6 +228,47 @@ run_wrk "list 50, status=active, gateway" "$gateway" "/v1/providers?status=activ
 run_wrk "list 50, q=fostering, gateway" "$gateway" "/v1/providers?q=fostering&limit=50"
 run_wrk "list 50, q=0420 (rare), gateway" "$gateway" "/v1/providers?q=0420&limit=50"
 
+# The plans of the two q lists: provider_search of providers_repo.c (kept in
+# step with it here) and, nested in it, the page found by
+# provider_search_page() (013), through auto_explain (loaded as the
+# superuser), run as hearth_providers in the bench organisation's request
+# context; single-node plans (provider_doc's lookups) are left out.
+explain_q() { # <q>
+	admin_psql 2>&1 <<SQL |
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_analyze = on;
+SET auto_explain.log_buffers = on;
+SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_level = notice;
+SET ROLE hearth_providers;
+SET search_path = providers, hearth, public;
+BEGIN READ ONLY;
+SELECT hearth.begin_request('$tenant', '$org', 'bench', 'viewer', 'bench') \\g /dev/null
+SET LOCAL client_min_messages = notice;
+SELECT provider_doc(p), hearth.sort_ts(p.created_at), p.id FROM providers p
+WHERE p.id IN (SELECT s.id FROM provider_search_page('$1', NULL, NULL, NULL, NULL, NULL, 51) AS s)
+ORDER BY p.created_at, p.id \\g /dev/null
+COMMIT;
+SQL
+		awk '/plan:$/ { if (n > 1) printf "%s", block; block = ""; n = 0; skip = 1; next }
+		     skip && !/\(cost=/ { next } { skip = 0 }
+		     /^ *(->|[A-Z])/ && !/Buffers|Planning|I\/O|Filter|Cond|Key|Sort Method|Rows Removed|Output|Batches|Memory|Worker|Hits|Recheck|Heap Blocks/ {
+		         sub(/ \(cost=[0-9.]*\.\.[0-9.]* rows=[0-9]* width=[0-9]*\)/, "");
+		         sub(/ \(actual time=[0-9.]*\.\./, " (");
+		         sub(/ loops=1\)/, ")");
+		         block = block "      " $0 "\n"; n++ }
+		     END { if (n > 1) printf "%s", block }'
+}
+{
+	echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_providers (auto_explain: the page's search,"
+	echo "then the list that reads it):"
+	for q in fostering 0420; do
+		echo "  list 50, q=$q"
+		explain_q "$q"
+	done
+} >"$HEARTH_RUN_DIR/providers-explain.txt" 2>&1 || true
+
 # ---- report --------------------------------------------------------------------
 echo
 echo "Hearth benchmarks: $(nproc) CPUs, ${duration} s per run, $conns connections, $threads wrk threads,"
@@ -249,6 +291,8 @@ fi
 echo "GET provider, service port / pgbench: $(ratio "${rps[GET provider, service port]}" "$pg_tps")"
 echo "GET provider, gateway / pgbench:      $(ratio "${rps[GET provider, gateway]}" "$pg_tps")"
 echo "hearth-providers RSS: idle ${rss_idle} kB, under load ${rss_load} kB"
+echo
+cat "$HEARTH_RUN_DIR/providers-explain.txt"
 for label in "${order[@]}"; do
 	if [ "${failed[$label]:-0}" != 0 ]; then
 		echo "bench: \"$label\" had ${failed[$label]} failed requests; its figures are not valid" >&2
