@@ -66,6 +66,16 @@ int qa_check_submitter(struct hearth_request *req, const char *setting_provider_
  * `stmt` through HEARTH_STMT_USE. */
 void qa_respond_report(struct hearth_request *req, const char *stmt, const char *const *columns);
 
+/* Answer a page of a report computed on each read (API.md §1 lists): ?as_at=
+ * (default today), ?limit= (1-500, default 50) and ?cursor= checked,
+ * statement `stmt` ($1 as_at, $2 the last page's sort key, $3 its id, $4
+ * limit) answering one row (the day, the page's items as a JSON array, and
+ * the sort key and id of its last item when more follow, else NULL), as
+ * {as_at, items, next_cursor} or the page's items as CSV with `columns`.
+ * The cursor is bound to the route and as_at. */
+void qa_respond_report_page(struct hearth_request *req, const char *stmt,
+			    const char *const *columns);
+
 /* The one document a computed read (risk, a scorecard, a report) answered in
  * `res`: its text, owned by `res`; NULL when the read failed (res NULL, `p`
  * already set) or answered no single row (`p` set to 500 naming `what`). */
