@@ -1,10 +1,11 @@
 /*
  * reports.c - the QA reports computed on each read (/v1/visits/due,
- * /v1/reg44-reports/missing): one query parameter, ?as_at= (a date; absent:
- * today), one statement answering one document {as_at, items, next_cursor}
- * (the whole list: one row per setting, or per setting and month, never per
- * child), as JSON or, with Accept: text/csv, its items as CSV. A report
- * that can be long is a list: keyset pages of it (qa_respond_report_page).
+ * /v1/reg45-reviews/missing, /v1/reg44-reports/missing): one query
+ * parameter, ?as_at= (a date; absent: today), one statement answering the
+ * items of one document {as_at, items, next_cursor} a row each (the whole
+ * list: one row per setting, or per setting and month, never per child), as
+ * JSON or, with Accept: text/csv, its items as CSV. A report that can be
+ * long is a list: keyset pages of it (qa_respond_report_page).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "qa_service.h"
 
 #define REPORT_CSV_MAX (16u * 1024u * 1024u)
+#define REPORT_PAGE_MAX (64u << 20)
 
 const char *qa_computed_document(PGresult *res, const char *what, struct hearth_problem *p)
 {
@@ -25,6 +27,37 @@ const char *qa_computed_document(PGresult *res, const char *what, struct hearth_
 		return NULL;
 	}
 	return PQgetvalue(res, 0, 0);
+}
+
+/* Columns of a computed list's rows. */
+enum { ITEMS_DAY, ITEMS_DOC };
+
+char *qa_items_document(PGresult *res, const char *what, struct hearth_problem *p)
+{
+	struct hearth_buf out = HEARTH_BUF_INIT(REPORT_PAGE_MAX);
+	int n = res ? PQntuples(res) : 0, rc = 0;
+	char *text = NULL;
+
+	if (!res)
+		return NULL;
+	if (n < 1 || PQnfields(res) != 2) {
+		hearth_problem_set(p, 500, "internal", "The %s could not be computed.", what);
+		return NULL;
+	}
+	rc |= hearth_buf_printf(&out, "{\"as_at\":\"%s\",\"items\":[", PQgetvalue(res, 0, ITEMS_DAY));
+	for (int i = 0; i < n && !PQgetisnull(res, i, ITEMS_DOC); i++) {
+		if (i)
+			rc |= hearth_buf_addstr(&out, ",");
+		rc |= hearth_buf_add(&out, PQgetvalue(res, i, ITEMS_DOC),
+				     (size_t)PQgetlength(res, i, ITEMS_DOC));
+	}
+	rc |= hearth_buf_addstr(&out, "],\"next_cursor\":null}");
+	if (rc == 0)
+		text = hearth_buf_take(&out, NULL);
+	hearth_buf_release(&out);
+	if (!text)
+		hearth_problem_set(p, 503, "unavailable", "The %s is too large to answer.", what);
+	return text;
 }
 
 static void respond_csv(struct hearth_request *req, const char *doc_text,
@@ -52,7 +85,7 @@ void qa_respond_report(struct hearth_request *req, const char *stmt, const char 
 	const char *as_at = NULL;
 	struct hearth_problem p;
 	PGresult *res = NULL;
-	const char *doc;
+	char *doc = NULL;
 
 	hearth_problem_clear(&p);
 	for (size_t i = 0; i < req->n_query; i++) {
@@ -67,7 +100,7 @@ void qa_respond_report(struct hearth_request *req, const char *stmt, const char 
 		goto fail;
 	const char *params[1] = { as_at };
 	res = hearth_db_read_statement_named(req->db, &req->actor, stmt, 1, params, &p);
-	doc = qa_computed_document(res, "report", &p);
+	doc = qa_items_document(res, "report", &p);
 	if (!doc)
 		goto fail;
 	if (req->wants_csv)
@@ -78,13 +111,12 @@ void qa_respond_report(struct hearth_request *req, const char *stmt, const char 
 fail:
 	hearth_respond_problem(req, &p);
 out:
+	free(doc);
 	PQclear(res);
 }
 
 /* Columns of a page statement's one row. */
 enum { PAGE_DAY, PAGE_ITEMS, PAGE_LAST_SORT_KEY, PAGE_LAST_ID };
-
-#define REPORT_PAGE_MAX (64u << 20)
 
 static const struct hearth_filter page_scope[] = {
 	{ "as_at", HEARTH_FILTER_DATE, NULL },

@@ -52,12 +52,11 @@ const struct hearth_stmt_def returns_stmts[] = {
 	  "       (SELECT p.setting_id FROM page p WHERE p.n = $4::integer "
 	  "          AND EXISTS (SELECT 1 FROM page q WHERE q.n > $4::integer)) "
 	  "FROM input", 4 },
-	/* ($1 as_at or NULL: today) -> one report document. */
+	/* ($1 as_at or NULL: today) -> rows (day, doc) in order; one, doc NULL, when none. */
 	{ "reg45_missing",
-	  "SELECT jsonb_build_object('as_at', day, 'items', "
-	  "       coalesce((SELECT jsonb_agg(m.doc) FROM reg45_missing(day) m), '[]'::jsonb), "
-	  "       'next_cursor', NULL) "
-	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 1 },
+	  "SELECT input.day, m.doc "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
+	  "LEFT JOIN LATERAL (SELECT m.doc FROM reg45_missing(input.day) m) m ON true", 1 },
 	{ "reg45_review_insert",
 	  "INSERT INTO reg45_reviews (tenant_id, setting_id, provider_id, period_from, period_to, "
 	  "    received_on, summary) "
