@@ -61,15 +61,33 @@ int qa_check_submitter(struct hearth_request *req, const char *setting_provider_
 		       struct hearth_problem *p);
 
 /* Answer a report computed on each read: ?as_at= (a date, default today)
- * checked, statement `stmt` ($1 as_at) answering one document {as_at, items,
- * next_cursor}, as JSON or its items as CSV with `columns`. Callers name
- * `stmt` through HEARTH_STMT_USE. */
+ * checked, statement `stmt` ($1 as_at) answering rows (day, doc) as
+ * qa_items_document() takes them, as JSON or its items as CSV with
+ * `columns`. Callers name `stmt` through HEARTH_STMT_USE. */
 void qa_respond_report(struct hearth_request *req, const char *stmt, const char *const *columns);
+
+/* Answer a page of a report computed on each read (API.md §1 lists): ?as_at=
+ * (default today), ?limit= (1-500, default 50) and ?cursor= checked,
+ * statement `stmt` ($1 as_at, $2 the last page's sort key, $3 its id, $4
+ * limit) answering one row (the day, the page's items as a JSON array, and
+ * the sort key and id of its last item when more follow, else NULL), as
+ * {as_at, items, next_cursor} or the page's items as CSV with `columns`.
+ * The cursor is bound to the route and as_at. */
+void qa_respond_report_page(struct hearth_request *req, const char *stmt,
+			    const char *const *columns);
 
 /* The one document a computed read (risk, a scorecard, a report) answered in
  * `res`: its text, owned by `res`; NULL when the read failed (res NULL, `p`
  * already set) or answered no single row (`p` set to 500 naming `what`). */
 const char *qa_computed_document(PGresult *res, const char *what, struct hearth_problem *p);
+
+/* The whole list {"as_at", "items", "next_cursor": null} that a computed read
+ * answered in `res` as rows (day, doc), one an item in order (one row with
+ * doc NULL when there are none): malloc'd text, or NULL with `p` set (503
+ * when too large, 500 with no row). Rows, not one aggregated value: neither
+ * the database nor libpq's input buffer (which keeps its largest size for
+ * the connection's life) has to hold the whole answer as one value. */
+char *qa_items_document(PGresult *res, const char *what, struct hearth_problem *p);
 
 /* 1 when `child_id` is a child of the request's own organisation, 0 when not,
  * -1 with the problem filled when the database fails. */

@@ -204,7 +204,7 @@ static const char *const missing_csv[] = {
 
 void reg44_reports_handle_missing(struct hearth_request *req)
 {
-	qa_respond_report(req, HEARTH_STMT_USE("reg44_missing", 1), missing_csv);
+	qa_respond_report_page(req, HEARTH_STMT_USE("reg44_missing_page", 4), missing_csv);
 }
 
 static const char *const reg45_missing_csv[] = {

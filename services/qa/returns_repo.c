@@ -34,18 +34,29 @@ const struct hearth_stmt_def returns_stmts[] = {
 	  "  AND ($2::text IS NULL OR r.month = ($2 || '-01')::date) "
 	  "  AND ($3::text IS NULL OR (r.created_at, r.id) > (hearth.from_sort_ts($3), $4::uuid)) "
 	  "ORDER BY r.created_at, r.id LIMIT $5", 5 },
-	/* ($1 as_at or NULL: today) -> one report document. */
-	{ "reg44_missing",
-	  "SELECT jsonb_build_object('as_at', day, 'items', "
-	  "       coalesce((SELECT jsonb_agg(m.doc) FROM reg44_missing(day) m), '[]'::jsonb), "
-	  "       'next_cursor', NULL) "
-	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 1 },
-	/* ($1 as_at or NULL: today) -> one report document. */
+	/* ($1 as_at or NULL: today, $2 the last page's month YYYY-MM-DD and $3 its
+	 * setting, or NULL: the first page, $4 limit) -> the day, the page's items
+	 * and, when more follow, its last item's month and setting. One more than
+	 * the page is asked for, to know whether more follow. */
+	{ "reg44_missing_page",
+	  "WITH input AS (SELECT coalesce($1::date, current_date) AS day), "
+	  "page AS MATERIALIZED ( "
+	  "    SELECT m.doc, m.month, m.setting_id, "
+	  "           row_number() OVER (ORDER BY m.month, m.setting_id) AS n "
+	  "    FROM input, reg44_missing_page(input.day, $2::date, $3::uuid, $4::integer + 1) m) "
+	  "SELECT input.day, "
+	  "       coalesce((SELECT json_agg(p.doc ORDER BY p.n) FROM page p "
+	  "                 WHERE p.n <= $4::integer), '[]'::json), "
+	  "       (SELECT p.month FROM page p WHERE p.n = $4::integer "
+	  "          AND EXISTS (SELECT 1 FROM page q WHERE q.n > $4::integer)), "
+	  "       (SELECT p.setting_id FROM page p WHERE p.n = $4::integer "
+	  "          AND EXISTS (SELECT 1 FROM page q WHERE q.n > $4::integer)) "
+	  "FROM input", 4 },
+	/* ($1 as_at or NULL: today) -> rows (day, doc) in order; one, doc NULL, when none. */
 	{ "reg45_missing",
-	  "SELECT jsonb_build_object('as_at', day, 'items', "
-	  "       coalesce((SELECT jsonb_agg(m.doc) FROM reg45_missing(day) m), '[]'::jsonb), "
-	  "       'next_cursor', NULL) "
-	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 1 },
+	  "SELECT input.day, m.doc "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
+	  "LEFT JOIN LATERAL (SELECT m.doc FROM reg45_missing(input.day) m) m ON true", 1 },
 	{ "reg45_review_insert",
 	  "INSERT INTO reg45_reviews (tenant_id, setting_id, provider_id, period_from, period_to, "
 	  "    received_on, summary) "

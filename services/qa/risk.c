@@ -6,6 +6,7 @@
  * set-based query for the whole tenant: nothing is cached, nothing looped
  * over here. Overrides are a resource: audited like every write.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "qa_service.h"
@@ -53,7 +54,7 @@ void risk_handle_list(struct hearth_request *req)
 	const char *as_at = NULL, *type = NULL;
 	struct hearth_problem p;
 	PGresult *res = NULL;
-	const char *text;
+	char *text = NULL;
 	json_t *doc = NULL;
 
 	hearth_problem_clear(&p);
@@ -61,7 +62,7 @@ void risk_handle_list(struct hearth_request *req)
 		goto fail;
 	const char *params[2] = { as_at, type };
 	res = hearth_db_read_statement(req->db, &req->actor, "risk_list", 2, params, &p);
-	text = qa_computed_document(res, "risk", &p);
+	text = qa_items_document(res, "risk", &p);
 	if (!text)
 		goto fail;
 	if (!req->wants_csv) {
@@ -81,6 +82,7 @@ fail:
 	hearth_respond_problem(req, &p);
 out:
 	json_decref(doc);
+	free(text);
 	PQclear(res);
 }
 

@@ -6,13 +6,13 @@
 #include "qa_service.h"
 
 const struct hearth_stmt_def risk_stmts[] = {
-	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> one document. */
+	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> rows (day, doc),
+	 * in risk_docs()'s order; one row with doc NULL when there is none. */
 	{ "risk_list",
-	  "SELECT jsonb_build_object('as_at', day, 'items', "
-	  "       coalesce((SELECT jsonb_agg(r.doc) FROM risk_docs(day, $2, NULL, NULL) r), "
-	  "                '[]'::jsonb), "
-	  "       'next_cursor', NULL) "
-	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 2 },
+	  "SELECT input.day, r.doc "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
+	  "LEFT JOIN LATERAL (SELECT r.doc FROM risk_docs(input.day, $2, NULL, NULL) r) r ON true",
+	  2 },
 	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) -> one doc. */
 	{ "risk_get",
 	  "SELECT coalesce((SELECT r.doc FROM risk_docs(day, $2, $3::uuid, $4::uuid) r), "

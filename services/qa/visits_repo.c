@@ -42,11 +42,10 @@ const struct hearth_stmt_def visit_stmts[] = {
 	  "  AND ($6::uuid IS NULL OR v.org_id = $6) "
 	  "  AND ($7::text IS NULL OR (v.created_at, v.id) > (hearth.from_sort_ts($7), $8::uuid)) "
 	  "ORDER BY v.created_at, v.id LIMIT $9", 9 },
-	/* ($1 as_at or NULL: today) -> one report document. */
+	/* ($1 as_at or NULL: today) -> rows (day, doc) in order; one, doc NULL, when none. */
 	{ "visits_due",
-	  "SELECT jsonb_build_object('as_at', day, 'items', "
-	  "       coalesce((SELECT jsonb_agg(d.doc) FROM visits_due(day) d), '[]'::jsonb), "
-	  "       'next_cursor', NULL) "
-	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 1 },
+	  "SELECT input.day, d.doc "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
+	  "LEFT JOIN LATERAL (SELECT d.doc FROM visits_due(input.day) d) d ON true", 1 },
 	{ NULL, NULL, 0 },
 };

@@ -4,7 +4,7 @@ organisation submits for its own settings only; recorders for any), tenant
 isolation; and /v1/reg44-reports/missing across month ends: each children's
 home with a child placed on any day of a month (a placement that ended
 mid-month included) and no report by the due day, with the councils
-concerned."""
+concerned, in keyset pages."""
 import csv
 import io
 
@@ -113,11 +113,22 @@ def test_list_filters_and_csv(api, world, other_tenant):
                    token=token).json()["items"] == []
 
 
+def missing_pages(api, as_at, limit=500, **kw):
+    """Every page of the missing list on as_at, following next_cursor."""
+    pages, params = [], {"as_at": as_at, "limit": limit}
+    while True:
+        resp = api.get("/v1/reg44-reports/missing", params=params, **kw)
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["as_at"] == as_at
+        pages.append(resp.json()["items"])
+        if resp.json()["next_cursor"] is None:
+            return pages
+        params = {**params, "cursor": resp.json()["next_cursor"]}
+
+
 def missing(api, as_at, **kw):
-    resp = api.get("/v1/reg44-reports/missing", params={"as_at": as_at}, **kw)
-    assert resp.status_code == 200, resp.text
-    assert resp.json()["as_at"] == as_at
-    return {(m["setting_id"], m["month"]): m for m in resp.json()["items"]}
+    return {(m["setting_id"], m["month"]): m for page in missing_pages(api, as_at, **kw)
+            for m in page}
 
 
 def test_missing_reports_across_month_ends(api, world):
@@ -142,7 +153,7 @@ def test_missing_reports_across_month_ends(api, world):
                     org=world["PO"], roles="provider").status_code == 201
     assert (world["H1"], "2025-11") in missing(api, "2026-01-11")
     assert (world["H1"], "2025-11") not in missing(api, "2026-01-12")
-    resp = api.get("/v1/reg44-reports/missing", params={"as_at": "2026-01-12"},
+    resp = api.get("/v1/reg44-reports/missing", params={"as_at": "2026-01-12", "limit": 500},
                    headers={"Accept": "text/csv"})
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
     rows = [r for r in csv.DictReader(io.StringIO(resp.text)) if r["setting_id"] in ours]
@@ -151,6 +162,39 @@ def test_missing_reports_across_month_ends(api, world):
     for params, field in [({"as_at": "2026-02-30"}, "as_at"), ({"month": "2025-11"}, "month")]:
         assert_problem(api.get("/v1/reg44-reports/missing", params=params), 400, "validation",
                        field)
+
+
+def test_missing_reports_are_keyset_pages(api, world):
+    # the same list, a page at a time: oldest month first, then by setting,
+    # each pair once, the last page's cursor null
+    whole = [m for page in missing_pages(api, "2026-01-11") for m in page]
+    keys = [(m["month"], m["setting_id"]) for m in whole]
+    assert len(keys) >= 3 and keys == sorted(keys) and len(set(keys)) == len(keys)
+    pages = missing_pages(api, "2026-01-11", limit=2)
+    assert all(len(page) == 2 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 2
+    assert [m for page in pages for m in page] == whole
+    first = api.get("/v1/reg44-reports/missing", params={"as_at": "2026-01-11"}).json()
+    assert first["items"] == whole[:50]
+    assert (first["next_cursor"] is None) == (len(whole) <= 50)
+    resp = api.get("/v1/reg44-reports/missing", params={"as_at": "2026-01-11", "limit": 1},
+                   headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(resp.text)))
+    assert resp.status_code == 200 and [(r["month"], r["setting_id"]) for r in rows] == \
+        [(whole[0]["month"], whole[0]["setting_id"])]
+    # a cursor belongs to its as_at; limits are 1-500
+    cursor = api.get("/v1/reg44-reports/missing",
+                     params={"as_at": "2026-01-11", "limit": 1}).json()["next_cursor"]
+    assert cursor is not None
+    assert_problem(api.get("/v1/reg44-reports/missing",
+                           params={"as_at": "2026-01-12", "cursor": cursor}),
+                   400, "validation", "cursor")
+    assert_problem(api.get("/v1/reg44-reports/missing",
+                           params={"as_at": "2026-01-11", "cursor": "not-a-cursor"}),
+                   400, "validation", "cursor")
+    for limit in ("0", "501", "x"):
+        assert_problem(api.get("/v1/reg44-reports/missing",
+                               params={"as_at": "2026-01-11", "limit": limit}),
+                       400, "validation", "limit")
 
 
 def test_reg45_reviews(api, world):
