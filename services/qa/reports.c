@@ -80,6 +80,16 @@ static void respond_csv(struct hearth_request *req, const char *doc_text,
 	json_decref(doc);
 }
 
+/* A report's document as JSON, or its items as CSV when asked for. */
+static void respond_document(struct hearth_request *req, const char *doc,
+			     const char *const *columns)
+{
+	if (req->wants_csv)
+		respond_csv(req, doc, columns);
+	else
+		hearth_respond_json_text(req, 200, doc);
+}
+
 void qa_respond_report(struct hearth_request *req, const char *stmt, const char *const *columns)
 {
 	const char *as_at = NULL;
@@ -103,10 +113,7 @@ void qa_respond_report(struct hearth_request *req, const char *stmt, const char 
 	doc = qa_items_document(res, "report", &p);
 	if (!doc)
 		goto fail;
-	if (req->wants_csv)
-		respond_csv(req, doc, columns);
-	else
-		hearth_respond_json_text(req, 200, doc);
+	respond_document(req, doc, columns);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);
@@ -192,10 +199,7 @@ void qa_respond_report_page(struct hearth_request *req, const char *stmt,
 		hearth_problem_set(&p, 503, "unavailable", "The report page is too large to answer.");
 		goto fail;
 	}
-	if (req->wants_csv)
-		respond_csv(req, doc, columns);
-	else
-		hearth_respond_json_text(req, 200, doc);
+	respond_document(req, doc, columns);
 	goto out;
 fail:
 	hearth_respond_problem(req, &p);

@@ -133,10 +133,9 @@ BEGIN
                (SELECT count(*) FROM fresh) - (SELECT count(*) FROM created)
           INTO child_status, written
           FROM unnest(src) s
-          LEFT JOIN (firsts f JOIN created cr ON cr.local_ref = f.local_ref) ON f.ord = s.ord
-          LEFT JOIN (SELECT DISTINCT ON (f2.local_ref) f2.ord, c2.local_ref
-                     FROM firsts f2 JOIN changed c2 ON c2.local_ref = f2.local_ref) ch
-                 ON ch.ord = s.ord;
+          LEFT JOIN firsts f ON f.ord = s.ord
+          LEFT JOIN created cr ON cr.local_ref = f.local_ref
+          LEFT JOIN changed ch ON ch.local_ref = f.local_ref;
         IF written <> 0 THEN
             RAISE EXCEPTION 'a child was stored meanwhile' USING ERRCODE = 'HPF01';
         END IF;
