@@ -150,6 +150,15 @@ extern const struct hearth_resource risk_override_resource;
 extern const struct hearth_stmt_def risk_stmts[];
 void risk_handle_list(struct hearth_request *req);
 void risk_handle_get(struct hearth_request *req);
+/* risk_document.c: the documents of risk_rows() (qa 014) as the risk
+ * statements answer them, rows (day, risk_rows() columns). The whole list
+ * {"as_at", "items" (red, then amber, then green), "next_cursor": null}, or
+ * one subject's document (`type` and `id` checked by the caller: the
+ * subject answered when nothing names it). malloc'd text, or NULL with `p`
+ * set (503 when too large, 500 when the rows are not as expected). */
+char *qa_risk_list_document(PGresult *res, struct hearth_problem *p);
+char *qa_risk_subject_document(PGresult *res, const char *type, const char *id,
+			       struct hearth_problem *p);
 
 /* == provider scorecards == */
 /* scorecards.c / scorecards_repo.c */

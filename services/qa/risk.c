@@ -2,9 +2,9 @@
  * risk.c - the explained RAG of the tenant's providers and settings
  * (/v1/risk, /v1/risk/{subject_type}/{id}) and the overrides that set one by
  * judgement until they expire (/v1/risk/overrides). The rules are SQL
- * (risk_facts() and risk_docs(), qa 008), evaluated on each read in one
- * set-based query for the whole tenant: nothing is cached, nothing looped
- * over here. Overrides are a resource: audited like every write.
+ * (qa 008, 010, 014), evaluated on each read in one set-based query for the
+ * whole tenant, a row per reason; risk_document.c makes the documents.
+ * Nothing is cached. Overrides are a resource: audited like every write.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +62,7 @@ void risk_handle_list(struct hearth_request *req)
 		goto fail;
 	const char *params[2] = { as_at, type };
 	res = hearth_db_read_statement(req->db, &req->actor, "risk_list", 2, params, &p);
-	text = qa_items_document(res, "risk", &p);
+	text = qa_risk_list_document(res, &p);
 	if (!text)
 		goto fail;
 	if (!req->wants_csv) {
@@ -114,7 +114,7 @@ void risk_handle_get(struct hearth_request *req)
 	char provider[40];
 	struct hearth_problem p;
 	PGresult *res = NULL;
-	const char *doc;
+	char *doc = NULL;
 	int found;
 
 	if (!id)
@@ -135,7 +135,7 @@ void risk_handle_get(struct hearth_request *req)
 	}
 	const char *params[4] = { as_at, type, provider, id };
 	res = hearth_db_read_statement(req->db, &req->actor, "risk_get", 4, params, &p);
-	doc = qa_computed_document(res, "risk", &p);
+	doc = qa_risk_subject_document(res, type, id, &p);
 	if (!doc)
 		goto fail;
 	hearth_respond_json_text(req, 200, doc);
@@ -143,6 +143,7 @@ void risk_handle_get(struct hearth_request *req)
 fail:
 	hearth_respond_problem(req, &p);
 out:
+	free(doc);
 	PQclear(res);
 }
 

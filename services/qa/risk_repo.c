@@ -1,25 +1,28 @@
 /*
  * risk_repo.c - the SQL of risk and its overrides. Row-level security limits
- * every statement to the request's tenant; the rules are risk_facts() and
- * risk_docs() (qa 008).
+ * every statement to the request's tenant; the rules are risk_facts_placed()
+ * and risk_rows() (qa 008, 010, 014).
  */
 #include "qa_service.h"
 
 const struct hearth_stmt_def risk_stmts[] = {
-	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> rows (day, doc),
-	 * in risk_docs()'s order; one row with doc NULL when there is none. */
+	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> rows (day,
+	 * risk_rows() columns) in risk_rows()'s order (the lateral side of a
+	 * one-row join keeps it); one row, its risk_rows() columns NULL, when
+	 * there is no subject. */
 	{ "risk_list",
-	  "SELECT input.day, r.doc "
+	  "SELECT input.day, r.* "
 	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
-	  "LEFT JOIN LATERAL (SELECT r.doc FROM risk_docs(input.day, $2, NULL, NULL) r) r ON true",
+	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_rows(input.day, $2, NULL, NULL) r) r ON true",
 	  2 },
-	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) -> one doc. */
+	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) ->
+	 * the rows of that one subject, as risk_list. */
 	{ "risk_get",
-	  "SELECT coalesce((SELECT r.doc FROM risk_docs(day, $2, $3::uuid, $4::uuid) r), "
-	  "                jsonb_build_object('subject_type', $2::text, 'subject_id', $4::uuid, "
-	  "                    'rag', 'green', 'computed_rag', 'green', 'reasons', '[]'::jsonb, "
-	  "                    'override', NULL, 'as_at', day)) "
-	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input", 4 },
+	  "SELECT input.day, r.* "
+	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
+	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_rows(input.day, $2, $3::uuid, $4::uuid) r) r "
+	  "ON true",
+	  4 },
 	{ "risk_override_insert",
 	  "INSERT INTO risk_overrides (tenant_id, subject_type, subject_id, rag, reason, expires_on) "
 	  "SELECT hearth.current_tenant(), d->>'subject_type', (d->>'subject_id')::uuid, d->>'rag', "

@@ -191,8 +191,8 @@ qa_explain_all() {
 	local m12="(date_trunc('month', $d) - interval '12 months')::date"
 	{
 		echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_qa, consortium context, as_at $qa_as_at:"
-		qa_explain "risk, whole tenant: SELECT jsonb_agg(doc) FROM risk_docs(...)" \
-			"SELECT jsonb_agg(r.doc) FROM risk_docs($d, NULL, NULL, NULL) r"
+		qa_explain "risk, whole tenant: SELECT count(*) FROM risk_rows(...) (a row per reason)" \
+			"SELECT count(*), sum(length(r.reason::text)) FROM risk_rows($d, NULL, NULL, NULL) r"
 		qa_explain "risk part: risk_facts(as_at, NULL)" \
 			"SELECT count(*) FROM risk_facts($d, NULL)"
 		qa_explain "risk part: placements_api.settings_placed (the one pass: the day, 3 months)" \

@@ -1,0 +1,171 @@
+/*
+ * risk_document.c - the risk documents (API.md §5) made from risk_rows()
+ * (qa 014): a row per reason, grouped by subject, each reason and override
+ * already JSON text. Here a subject's rows become
+ *   {"subject_type", "subject_id", "rag", "computed_rag", "reasons",
+ *    "override", "as_at"}
+ * with computed_rag the worst reason's (green with none) and rag the
+ * override's when one is in force. The list answers red subjects first,
+ * then amber, then green, each in the rows' order (type, id).
+ *
+ * Why here and not in SQL: for a whole tenant (12,000 subjects, 4.8 MB)
+ * building each document in the database, aggregating its reasons and
+ * sorting the documents by their RAG cost more than finding the reasons did.
+ * Here it is one pass per RAG over rows libpq already holds, copying text.
+ */
+#include <string.h>
+
+#include "hearth/buf.h"
+#include "qa_service.h"
+
+#define RISK_DOCUMENT_MAX (64u << 20)
+
+/* Columns of the statements over risk_rows(): the day, then its columns. */
+enum { RR_DAY, RR_TYPE, RR_ID, RR_REASON_RAG, RR_REASON, RR_OVERRIDE_RAG, RR_OVERRIDE, RR_N };
+
+enum { RANK_RED, RANK_AMBER, RANK_GREEN };
+static const char *const rank_names[] = { "red", "amber", "green" };
+
+static int rank_of(const char *rag)
+{
+	if (strcmp(rag, "red") == 0)
+		return RANK_RED;
+	return strcmp(rag, "amber") == 0 ? RANK_AMBER : RANK_GREEN;
+}
+
+static int same_subject(PGresult *res, int a, int b)
+{
+	return strcmp(PQgetvalue(res, a, RR_ID), PQgetvalue(res, b, RR_ID)) == 0 &&
+	       strcmp(PQgetvalue(res, a, RR_TYPE), PQgetvalue(res, b, RR_TYPE)) == 0;
+}
+
+/* The subject whose rows start at `first`: the row after its last, its
+ * computed rank (the worst reason's) and its answered rank (the override's
+ * when there is one). */
+static int subject_end(PGresult *res, int first, int *computed, int *answered)
+{
+	int n = PQntuples(res), row = first;
+
+	*computed = RANK_GREEN;
+	for (; row < n && same_subject(res, first, row); row++) {
+		if (PQgetisnull(res, row, RR_REASON_RAG))
+			continue;
+		int rank = rank_of(PQgetvalue(res, row, RR_REASON_RAG));
+		if (rank < *computed)
+			*computed = rank;
+	}
+	*answered = PQgetisnull(res, first, RR_OVERRIDE_RAG) ?
+			    *computed :
+			    rank_of(PQgetvalue(res, first, RR_OVERRIDE_RAG));
+	return row;
+}
+
+static int add_value(struct hearth_buf *out, PGresult *res, int row, int column)
+{
+	if (PQgetisnull(res, row, column))
+		return hearth_buf_addstr(out, "null");
+	return hearth_buf_add(out, PQgetvalue(res, row, column),
+			      (size_t)PQgetlength(res, row, column));
+}
+
+/* One subject's document, rows [first, end). */
+static int add_subject(struct hearth_buf *out, PGresult *res, int first, int end, int computed,
+		       int answered)
+{
+	int rc = hearth_buf_printf(out,
+				   "{\"subject_type\":\"%s\",\"subject_id\":\"%s\",\"rag\":\"%s\","
+				   "\"computed_rag\":\"%s\",\"reasons\":[",
+				   PQgetvalue(res, first, RR_TYPE), PQgetvalue(res, first, RR_ID),
+				   rank_names[answered], rank_names[computed]);
+	int listed = 0;
+
+	for (int row = first; row < end; row++) {
+		if (PQgetisnull(res, row, RR_REASON))
+			continue;
+		if (listed++)
+			rc |= hearth_buf_addstr(out, ",");
+		rc |= add_value(out, res, row, RR_REASON);
+	}
+	rc |= hearth_buf_addstr(out, "],\"override\":");
+	rc |= add_value(out, res, first, RR_OVERRIDE);
+	rc |= hearth_buf_printf(out, ",\"as_at\":\"%s\"}", PQgetvalue(res, first, RR_DAY));
+	return rc;
+}
+
+/* The rows' subjects answered as `rank`, each after a comma when *listed. */
+static int add_subjects_ranked(struct hearth_buf *out, PGresult *res, int rank, int *listed)
+{
+	int n = PQntuples(res), rc = 0, computed, answered;
+
+	for (int first = 0, end; first < n && rc == 0; first = end) {
+		end = subject_end(res, first, &computed, &answered);
+		if (answered != rank)
+			continue;
+		if ((*listed)++)
+			rc |= hearth_buf_addstr(out, ",");
+		rc |= add_subject(out, res, first, end, computed, answered);
+	}
+	return rc;
+}
+
+/* Rows answered, checked: the column count, and no subject-less row unless
+ * it is the only one (no subject at all). -1 with a 500 when not. */
+static int rows_check(PGresult *res, struct hearth_problem *p)
+{
+	int n = PQntuples(res);
+
+	if (n < 1 || PQnfields(res) != RR_N || (n > 1 && PQgetisnull(res, 0, RR_TYPE))) {
+		hearth_problem_set(p, 500, "internal", "The risk could not be computed.");
+		return -1;
+	}
+	return 0;
+}
+
+char *qa_risk_list_document(PGresult *res, struct hearth_problem *p)
+{
+	struct hearth_buf out = HEARTH_BUF_INIT(RISK_DOCUMENT_MAX);
+	int rc = 0, listed = 0;
+	char *text = NULL;
+
+	if (!res || rows_check(res, p) != 0)
+		return NULL;
+	rc |= hearth_buf_printf(&out, "{\"as_at\":\"%s\",\"items\":[", PQgetvalue(res, 0, RR_DAY));
+	if (!PQgetisnull(res, 0, RR_TYPE))
+		for (int rank = RANK_RED; rank <= RANK_GREEN && rc == 0; rank++)
+			rc |= add_subjects_ranked(&out, res, rank, &listed);
+	rc |= hearth_buf_addstr(&out, "],\"next_cursor\":null}");
+	if (rc == 0)
+		text = hearth_buf_take(&out, NULL);
+	hearth_buf_release(&out);
+	if (!text)
+		hearth_problem_set(p, 503, "unavailable", "The risk is too large to answer.");
+	return text;
+}
+
+char *qa_risk_subject_document(PGresult *res, const char *type, const char *id,
+			       struct hearth_problem *p)
+{
+	struct hearth_buf out = HEARTH_BUF_INIT(RISK_DOCUMENT_MAX);
+	int rc = 0, computed, answered;
+	char *text = NULL;
+
+	if (!res || rows_check(res, p) != 0)
+		return NULL;
+	if (PQgetisnull(res, 0, RR_TYPE))
+		/* Nothing names the subject: green, nothing fired, no override. */
+		rc |= hearth_buf_printf(&out,
+					"{\"subject_type\":\"%s\",\"subject_id\":\"%s\",\"rag\":\"green\","
+					"\"computed_rag\":\"green\",\"reasons\":[],\"override\":null,"
+					"\"as_at\":\"%s\"}",
+					type, id, PQgetvalue(res, 0, RR_DAY));
+	else if (subject_end(res, 0, &computed, &answered) != PQntuples(res))
+		rc = -1;
+	else
+		rc |= add_subject(&out, res, 0, PQntuples(res), computed, answered);
+	if (rc == 0)
+		text = hearth_buf_take(&out, NULL);
+	hearth_buf_release(&out);
+	if (!text)
+		hearth_problem_set(p, 500, "internal", "The risk could not be computed.");
+	return text;
+}
