@@ -1,7 +1,7 @@
 /*
- * risk_document.c - the risk documents (API.md §5) made from risk_rows()
- * (qa 014): a row per reason, grouped by subject, each reason and override
- * already JSON text. Here a subject's rows become
+ * risk_document.c - the risk documents (API.md §5) written from risk_rows()
+ * (qa 014): a row per reason, plain columns, grouped by subject. Here a
+ * subject's rows become
  *   {"subject_type", "subject_id", "rag", "computed_rag", "reasons",
  *    "override", "as_at"}
  * with computed_rag the worst reason's (green with none) and rag the
@@ -11,17 +11,24 @@
  * Why here and not in SQL: for a whole tenant (12,000 subjects, 4.8 MB)
  * building each document in the database, aggregating its reasons and
  * sorting the documents by their RAG cost more than finding the reasons did.
- * Here it is one pass per RAG over rows libpq already holds, copying text.
+ * Here it is one pass per RAG over rows libpq already holds, copying text
+ * (only the free texts, a reason's detail and an override's reason, need
+ * escaping; the rest are uuids, dates and vocabulary words).
  */
 #include <string.h>
 
 #include "hearth/buf.h"
+#include "hearth/json_write.h"
 #include "qa_service.h"
 
 #define RISK_DOCUMENT_MAX (64u << 20)
 
 /* Columns of the statements over risk_rows(): the day, then its columns. */
-enum { RR_DAY, RR_TYPE, RR_ID, RR_REASON_RAG, RR_REASON, RR_OVERRIDE_RAG, RR_OVERRIDE, RR_N };
+enum {
+	RR_DAY, RR_TYPE, RR_ID, RR_RULE, RR_RAG, RR_DETAIL, RR_SOURCE_TYPE, RR_SOURCE_ID,
+	RR_OVERRIDE_ID, RR_OVERRIDE_RAG, RR_OVERRIDE_REASON, RR_OVERRIDE_EXPIRES_ON,
+	RR_OVERRIDE_BY, RR_OVERRIDE_AT, RR_N
+};
 
 enum { RANK_RED, RANK_AMBER, RANK_GREEN };
 static const char *const rank_names[] = { "red", "amber", "green" };
@@ -48,9 +55,9 @@ static int subject_end(PGresult *res, int first, int *computed, int *answered)
 
 	*computed = RANK_GREEN;
 	for (; row < n && same_subject(res, first, row); row++) {
-		if (PQgetisnull(res, row, RR_REASON_RAG))
+		if (PQgetisnull(res, row, RR_RULE))
 			continue;
-		int rank = rank_of(PQgetvalue(res, row, RR_REASON_RAG));
+		int rank = rank_of(PQgetvalue(res, row, RR_RAG));
 		if (rank < *computed)
 			*computed = rank;
 	}
@@ -60,12 +67,44 @@ static int subject_end(PGresult *res, int first, int *computed, int *answered)
 	return row;
 }
 
-static int add_value(struct hearth_buf *out, PGresult *res, int row, int column)
+/* Column `column` of `row` as a JSON string, null when NULL. */
+static int add_string(struct hearth_buf *out, PGresult *res, int row, int column)
 {
-	if (PQgetisnull(res, row, column))
+	return hearth_json_add_string(out, PQgetisnull(res, row, column) ?
+						   NULL :
+						   PQgetvalue(res, row, column));
+}
+
+static int add_reason(struct hearth_buf *out, PGresult *res, int row)
+{
+	int rc = hearth_buf_printf(out, "{\"rule\":\"%s\",\"rag\":\"%s\",\"detail\":",
+				   PQgetvalue(res, row, RR_RULE), PQgetvalue(res, row, RR_RAG));
+
+	rc |= add_string(out, res, row, RR_DETAIL);
+	rc |= hearth_buf_addstr(out, ",\"source_type\":");
+	rc |= add_string(out, res, row, RR_SOURCE_TYPE);
+	rc |= hearth_buf_addstr(out, ",\"source_id\":");
+	rc |= add_string(out, res, row, RR_SOURCE_ID);
+	rc |= hearth_buf_addstr(out, "}");
+	return rc;
+}
+
+static int add_override(struct hearth_buf *out, PGresult *res, int row)
+{
+	int rc;
+
+	if (PQgetisnull(res, row, RR_OVERRIDE_ID))
 		return hearth_buf_addstr(out, "null");
-	return hearth_buf_add(out, PQgetvalue(res, row, column),
-			      (size_t)PQgetlength(res, row, column));
+	rc = hearth_buf_printf(out, "{\"id\":\"%s\",\"rag\":\"%s\",\"reason\":",
+			       PQgetvalue(res, row, RR_OVERRIDE_ID),
+			       PQgetvalue(res, row, RR_OVERRIDE_RAG));
+	rc |= add_string(out, res, row, RR_OVERRIDE_REASON);
+	rc |= hearth_buf_printf(out,
+				",\"expires_on\":\"%s\",\"created_by_org_id\":\"%s\","
+				"\"created_at\":\"%s\"}",
+				PQgetvalue(res, row, RR_OVERRIDE_EXPIRES_ON),
+				PQgetvalue(res, row, RR_OVERRIDE_BY), PQgetvalue(res, row, RR_OVERRIDE_AT));
+	return rc;
 }
 
 /* One subject's document, rows [first, end). */
@@ -80,14 +119,14 @@ static int add_subject(struct hearth_buf *out, PGresult *res, int first, int end
 	int listed = 0;
 
 	for (int row = first; row < end; row++) {
-		if (PQgetisnull(res, row, RR_REASON))
+		if (PQgetisnull(res, row, RR_RULE))
 			continue;
 		if (listed++)
 			rc |= hearth_buf_addstr(out, ",");
-		rc |= add_value(out, res, row, RR_REASON);
+		rc |= add_reason(out, res, row);
 	}
 	rc |= hearth_buf_addstr(out, "],\"override\":");
-	rc |= add_value(out, res, first, RR_OVERRIDE);
+	rc |= add_override(out, res, first);
 	rc |= hearth_buf_printf(out, ",\"as_at\":\"%s\"}", PQgetvalue(res, first, RR_DAY));
 	return rc;
 }

@@ -10,11 +10,17 @@
 --   * each setting's latest inspection found by an anti join of every
 --     inspection against every other, and the Reg 44 months unreported by
 --     sorting the months placed together with every report of the window.
--- Now risk_rows() answers a row per reason in subject order, each reason
--- and override JSON text (row_to_json: compact, keys as written), and the
--- service makes the documents and their RAG order (risk_document.c); the
--- latest inspection is the first of each setting in its index's order; the
--- months unreported are an anti join against the window's reports.
+-- Now:
+--   * risk_rows() answers a row per reason in subject order, plain columns;
+--     the service writes the documents and their RAG order straight from
+--     them (risk_document.c). Making JSON here, even with row_to_json, cost
+--     more per row than the rest of the row's work;
+--   * the settings where a child is or was placed come from
+--     placements_api.settings_occupied (placements 022): the open
+--     placements read as one probe per setting, not every one of them;
+--   * the latest inspection is the first of each setting in its index's
+--     order; the months unreported an anti join against the window's
+--     reports.
 -- Reasons that tie on rule and record (the Reg 44 months) are now ordered
 -- by their detail too, so the answer is the same on every read.
 
@@ -162,26 +168,51 @@ BEGIN
 END
 $$;
 
+-- The months of the Reg 44 rule, from the cheaper pass (placements 022).
+CREATE OR REPLACE FUNCTION risk_facts(p_day date, p_provider uuid)
+    RETURNS TABLE (scope text, provider_id uuid, setting_id uuid, rule text, rag text,
+                   detail text, source_type text, source_id uuid)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH placed AS MATERIALIZED (
+        SELECT s.setting_id, s.provider_id, m.month
+        FROM placements_api.settings_occupied(
+                 hearth.current_tenant(), p_provider, p_day,
+                 (date_trunc('month', p_day) - interval '3 months')::date,
+                 (date_trunc('month', p_day) - interval '1 month')::date) s
+        CROSS JOIN LATERAL unnest(s.months) AS m(month)
+    )
+    SELECT f.*
+    FROM qa.risk_facts_placed(p_day, p_provider,
+                              ARRAY(SELECT p.setting_id FROM placed p),
+                              ARRAY(SELECT p.provider_id FROM placed p),
+                              ARRAY(SELECT p.month FROM placed p)) f
+    $$;
+
 -- The risk (API.md §5) of the subjects asked for, a row per reason: every
 -- subject of the tenant (p_type, p_provider, p_subject NULL), those of one
 -- type, or one subject (p_type and p_subject, with p_provider the provider
 -- whose records decide it). Subjects and rules as risk_docs (010). Rows by
 -- subject (type, id), each subject's reasons red first, then by rule,
--- record and detail; a subject with no reason is one row with reason NULL.
+-- record and detail; a subject with no reason is one row with rule NULL.
 -- Each row carries the subject's current override, if any (the same on
--- every row of the subject). The caller makes the documents: computed_rag
--- is the worst reason's, rag the override's when there is one.
+-- every row of the subject; override_id NULL when none). The caller makes
+-- the documents: computed_rag is the worst reason's, rag the override's
+-- when there is one.
 CREATE FUNCTION risk_rows(p_day date, p_type text, p_provider uuid, p_subject uuid)
-    RETURNS TABLE (subject_type text, subject_id uuid, reason_rag text, reason json,
-                   override_rag text, override json)
+    RETURNS TABLE (subject_type text, subject_id uuid,
+                   rule text, rag text, detail text, source_type text, source_id uuid,
+                   override_id uuid, override_rag text, override_reason text,
+                   override_expires_on date, override_created_by_org_id uuid,
+                   override_created_at text)
     LANGUAGE sql STABLE
     AS $$
     WITH placed AS MATERIALIZED (
         -- One pass: the settings with a child placed on p_day (subjects) and
         -- the months of the Reg 44 rule (facts).
-        SELECT s.setting_id, s.provider_id, s.placements, s.months
-        FROM placements_api.settings_placed(
-                 hearth.current_tenant(), NULL, p_provider, p_day,
+        SELECT s.setting_id, s.provider_id, s.occupied, s.months
+        FROM placements_api.settings_occupied(
+                 hearth.current_tenant(), p_provider, p_day,
                  (date_trunc('month', p_day) - interval '3 months')::date,
                  (date_trunc('month', p_day) - interval '1 month')::date) s
     ), placed_months AS MATERIALIZED (
@@ -207,7 +238,7 @@ CREATE FUNCTION risk_rows(p_day date, p_type text, p_provider uuid, p_subject uu
         FROM facts f WHERE f.setting_id IS NOT NULL AND f.scope <> 'provider_endings'
         UNION
         SELECT 'setting', s.setting_id, s.provider_id
-        FROM placed s WHERE s.placements > 0
+        FROM placed s WHERE s.occupied
         UNION
         SELECT 'setting', i.setting_id, i.provider_id FROM qa.inspections i
         WHERE i.tenant_id = hearth.current_tenant()
@@ -260,15 +291,8 @@ CREATE FUNCTION risk_rows(p_day date, p_type text, p_provider uuid, p_subject uu
           AND (p_subject IS NULL OR o.subject_id = p_subject)
         ORDER BY o.subject_type, o.subject_id, o.created_at DESC, o.id DESC
     )
-    SELECT w.subject_type, w.subject_id, r.rag,
-           CASE WHEN r.rule IS NOT NULL THEN
-               row_to_json((SELECT x FROM (SELECT r.rule, r.rag, r.detail, r.source_type,
-                                                  r.source_id) x)) END,
-           o.rag,
-           CASE WHEN o.id IS NOT NULL THEN
-               row_to_json((SELECT x FROM (SELECT o.id, o.rag, o.reason, o.expires_on,
-                                                  o.created_by_org_id,
-                                                  hearth.ts(o.created_at) AS created_at) x)) END
+    SELECT w.subject_type, w.subject_id, r.rule, r.rag, r.detail, r.source_type, r.source_id,
+           o.id, o.rag, o.reason, o.expires_on, o.created_by_org_id, hearth.ts(o.created_at)
     FROM wanted w
     LEFT JOIN reasons r ON r.subject_type = w.subject_type AND r.subject_id = w.subject_id
     LEFT JOIN current_override o
