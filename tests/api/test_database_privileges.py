@@ -218,6 +218,10 @@ PUBLISHED = [
     ("placements_api.settings_with_children_by_month",
      "'{tenant}', (current_date - 365), current_date", "hearth_qa"),
     ("placements_api.own_provider", "'{tenant}'", "hearth_qa"),
+    ("placements_api.settings_placed",
+     "'{tenant}', NULL, NULL, current_date, (current_date - 90), current_date", "hearth_qa"),
+    ("placements_api.settings_occupied",
+     "'{tenant}', NULL, current_date, (current_date - 90), current_date", "hearth_qa"),
     ("placements_api.unplanned_endings", "'{tenant}', (current_date - 365), current_date",
      "hearth_qa"),
     ("placements_api.provider_scorecard_aggregates",
@@ -256,6 +260,48 @@ def test_published_functions_pin_their_search_path_and_definer(stack_env, functi
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = '{schema}' AND p.proname = '{name}'""")
     assert rows == ["t|search_path=pg_catalog, pg_temp"]
+
+
+def test_settings_occupied_answers_what_settings_placed_does(stack_env):
+    """placements_api.settings_occupied (placements 022) reads the open
+    placements one probe per setting; settings_placed (013) reads them all.
+    Same settings, same 'a child on the day', same months, for the whole
+    tenant and per provider, on month starts, month ends and mid-months
+    across the demo data, 1- to 12-month windows."""
+    compare = """
+        WITH cases AS (
+            SELECT c.provider, d.day, (d.day - make_interval(months => w.months))::date AS from_day,
+                   (d.day - interval '1 month')::date AS to_day
+            FROM (SELECT (date_trunc('month', current_date) - make_interval(months => m))::date
+                         + o AS day
+                  FROM generate_series(0, 40) AS m, unnest(ARRAY[0, 14, 27]) AS o) d
+            CROSS JOIN (VALUES (1), (3), (12)) AS w(months)
+            CROSS JOIN (SELECT NULL::uuid AS provider
+                        UNION ALL
+                        SELECT * FROM (SELECT DISTINCT provider_id FROM
+                            placements_api.settings_placed('{tenant}', NULL, NULL, current_date,
+                                (current_date - 365), current_date) LIMIT 3) p) c
+        ), answers AS (
+            SELECT c.*,
+                   ARRAY(SELECT row(s.setting_id, s.provider_id, s.placements > 0, s.months)::text
+                         FROM placements_api.settings_placed('{tenant}', NULL, c.provider, c.day,
+                                                             c.from_day, c.to_day) s
+                         ORDER BY 1) AS placed,
+                   ARRAY(SELECT row(s.setting_id, s.provider_id, s.occupied, s.months)::text
+                         FROM placements_api.settings_occupied('{tenant}', c.provider, c.day,
+                                                               c.from_day, c.to_day) s
+                         ORDER BY 1) AS occupied
+            FROM cases c
+        )
+        SELECT count(*), count(*) FILTER (WHERE placed <> occupied),
+               count(*) FILTER (WHERE cardinality(placed) > 0),
+               min(day) FILTER (WHERE placed <> occupied)
+        FROM answers""".format(tenant=DEMO_TENANT)
+    out = as_role(stack_env, "hearth_qa", in_request(DEMO_TENANT, DEMO_COUNCIL, compare))
+    assert out.returncode == 0, out.stderr
+    cases, differ, answered, first = out.stdout.split()[2].split("|")
+    assert differ == "0", f"{differ} of {cases} answers differ, first on {first}"
+    assert int(answered) > int(cases) // 3, (answered, cases)
 
 
 def test_the_overdue_announcer_runs_as_its_owner_for_the_qa_role_only(stack_env):
