@@ -19,7 +19,8 @@
 -- Counts only; no child or placement crosses. As in 008: SECURITY DEFINER,
 -- search_path pinned, the tenant checked. Active on D: start_date <= D and
 -- (end_date is null or end_date >= D); placed in a month: active on a day
--- of it.
+-- of it. An end_date is a real day or none (the API accepts YYYY-MM-DD);
+-- one of 'infinity', which only SQL could write, is counted by neither part.
 
 -- The open placements of each (setting, provider) by start: the first entry
 -- of each is the earliest. Partial, so only open placements pay for it.

@@ -195,13 +195,12 @@ CREATE OR REPLACE FUNCTION risk_facts(p_day date, p_provider uuid)
 -- whose records decide it). Subjects and rules as risk_docs (010). Rows by
 -- subject (type, id), each subject's reasons red first, then by rule,
 -- record and detail; a subject with no reason is one row with rule NULL.
--- Each row carries the subject's current override, if any (the same on
--- every row of the subject; override_id NULL when none). The caller makes
--- the documents: computed_rag is the worst reason's, rag the override's
--- when there is one.
+-- Each row carries its subject's rag, computed_rag and current override, if
+-- any (the same on every row of the subject; override_id NULL when none).
+-- The caller writes the documents from them.
 CREATE FUNCTION risk_rows(p_day date, p_type text, p_provider uuid, p_subject uuid)
-    RETURNS TABLE (subject_type text, subject_id uuid,
-                   rule text, rag text, detail text, source_type text, source_id uuid,
+    RETURNS TABLE (subject_type text, subject_id uuid, rag text, computed_rag text,
+                   rule text, reason_rag text, detail text, source_type text, source_id uuid,
                    override_id uuid, override_rag text, override_reason text,
                    override_expires_on date, override_created_by_org_id uuid,
                    override_created_at text)
@@ -290,14 +289,149 @@ CREATE FUNCTION risk_rows(p_day date, p_type text, p_provider uuid, p_subject uu
           AND (p_type IS NULL OR o.subject_type = p_type)
           AND (p_subject IS NULL OR o.subject_id = p_subject)
         ORDER BY o.subject_type, o.subject_id, o.created_at DESC, o.id DESC
+    ), judged AS (
+        -- computed_rag: the worst reason's, green with none; rag: the
+        -- override's when one is in force.
+        SELECT w.subject_type, w.subject_id, r.rule, r.rag, r.detail, r.source_type,
+               r.source_id, o.id AS o_id, o.rag AS o_rag,
+               o.reason AS o_reason, o.expires_on AS o_expires_on,
+               o.created_by_org_id AS o_created_by_org_id, o.created_at AS o_created_at,
+               CASE WHEN bool_or(r.rag = 'red') OVER subject THEN 'red'
+                    WHEN bool_or(r.rag = 'amber') OVER subject THEN 'amber'
+                    ELSE 'green' END AS computed_rag
+        FROM wanted w
+        LEFT JOIN reasons r ON r.subject_type = w.subject_type AND r.subject_id = w.subject_id
+        LEFT JOIN current_override o
+          ON o.subject_type = w.subject_type AND o.subject_id = w.subject_id
+        WINDOW subject AS (PARTITION BY w.subject_type, w.subject_id)
     )
-    SELECT w.subject_type, w.subject_id, r.rule, r.rag, r.detail, r.source_type, r.source_id,
-           o.id, o.rag, o.reason, o.expires_on, o.created_by_org_id, hearth.ts(o.created_at)
-    FROM wanted w
-    LEFT JOIN reasons r ON r.subject_type = w.subject_type AND r.subject_id = w.subject_id
-    LEFT JOIN current_override o
-      ON o.subject_type = w.subject_type AND o.subject_id = w.subject_id
-    ORDER BY w.subject_type, w.subject_id, r.rag = 'amber', r.rule, r.source_id, r.detail
+    SELECT j.subject_type, j.subject_id, coalesce(j.o_rag, j.computed_rag), j.computed_rag,
+           j.rule, j.rag, j.detail, j.source_type, j.source_id,
+           j.o_id, j.o_rag, j.o_reason, j.o_expires_on, j.o_created_by_org_id,
+           hearth.ts(j.o_created_at)
+    FROM judged j
+    ORDER BY j.subject_type, j.subject_id, j.rag = 'amber', j.rule, j.source_id, j.detail
+    $$;
+
+-- The RAG of each subject risk_rows() answers (arguments as there), without
+-- its reasons: what the scorecards show.
+CREATE FUNCTION risk_rags(p_day date, p_type text, p_provider uuid, p_subject uuid)
+    RETURNS TABLE (subject_type text, subject_id uuid, rag text, computed_rag text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT DISTINCT ON (r.subject_type, r.subject_id)
+           r.subject_type, r.subject_id, r.rag, r.computed_rag
+    FROM qa.risk_rows(p_day, p_type, p_provider, p_subject) r
+    ORDER BY r.subject_type, r.subject_id
+    $$;
+
+-- The scorecards (009) as they were, their rag from risk_rags() rather than
+-- from risk_docs(), which goes: nothing else calls it.
+CREATE OR REPLACE FUNCTION scorecard_docs(p_from date, p_to date, p_provider uuid, p_after uuid,
+                               p_limit integer)
+    RETURNS TABLE (provider_id uuid, doc jsonb)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH agg AS MATERIALIZED (
+        SELECT a.* FROM placements_api.provider_scorecard_aggregates(hearth.current_tenant(),
+                                                                     p_from, p_to) a
+    ), tenant_type AS (
+        SELECT a.placement_type,
+               CASE WHEN sum(a.costed_days) > 0
+                    THEN round(sum(a.cost_pence_days) / sum(a.costed_days)) END AS average
+        FROM agg a WHERE a.placement_type IS NOT NULL
+        GROUP BY a.placement_type
+    ), wanted AS (
+        SELECT DISTINCT a.provider_id FROM agg a
+        WHERE (p_provider IS NULL OR a.provider_id = p_provider)
+          AND (p_after IS NULL OR a.provider_id > p_after)
+        ORDER BY a.provider_id
+        LIMIT p_limit
+    ), totals AS (
+        SELECT a.provider_id, sum(a.placements) AS placements, sum(a.child_days) AS child_days,
+               sum(a.unplanned_endings) AS unplanned_endings, sum(a.ended) AS ended,
+               sum(a.ended_days) AS ended_days,
+               coalesce(jsonb_object_agg(a.placement_type, jsonb_build_object(
+                   'average_pence', c.average::bigint,
+                   'tenant_average_pence', t.average::bigint,
+                   'ratio', round(c.average / nullif(t.average, 0), 2)))
+                   FILTER (WHERE a.placement_type IS NOT NULL), '{}'::jsonb) AS weekly_cost
+        FROM agg a
+        JOIN wanted w ON w.provider_id = a.provider_id
+        LEFT JOIN tenant_type t ON t.placement_type = a.placement_type
+        CROSS JOIN LATERAL (SELECT CASE WHEN a.costed_days > 0
+                                        THEN round(a.cost_pence_days / a.costed_days) END
+                                   AS average) c
+        GROUP BY a.provider_id
+    ), ranked AS (
+        SELECT i.*, row_number() OVER (PARTITION BY i.setting_id
+                                       ORDER BY i.inspected_on DESC, i.created_at DESC) AS n
+        FROM qa.inspections i JOIN wanted w ON w.provider_id = i.provider_id
+        WHERE i.tenant_id = hearth.current_tenant() AND i.inspected_on <= p_to
+    ), inspections AS (
+        SELECT l.provider_id,
+               jsonb_agg(jsonb_build_object(
+                   'setting_id', l.setting_id, 'inspection_id', l.id,
+                   'regulator', l.regulator, 'inspection_type', l.inspection_type,
+                   'inspected_on', l.inspected_on, 'risk_band', l.risk_band,
+                   'previous', CASE WHEN b.id IS NULL THEN NULL ELSE jsonb_build_object(
+                       'inspection_id', b.id, 'inspected_on', b.inspected_on,
+                       'risk_band', b.risk_band) END,
+                   'trajectory', CASE
+                       WHEN qa.scorecard_band_rank(l.risk_band) > qa.scorecard_band_rank(b.risk_band)
+                           THEN 'improving'
+                       WHEN qa.scorecard_band_rank(l.risk_band) < qa.scorecard_band_rank(b.risk_band)
+                           THEN 'declining'
+                       WHEN qa.scorecard_band_rank(l.risk_band) = qa.scorecard_band_rank(b.risk_band)
+                           THEN 'stable' END)
+                   ORDER BY l.setting_id) AS items
+        FROM ranked l
+        LEFT JOIN ranked b ON b.setting_id = l.setting_id AND b.n = 2
+        WHERE l.n = 1
+        GROUP BY l.provider_id
+    ), visits AS (
+        SELECT v.provider_id,
+               count(*) FILTER (WHERE v.visited_on >= p_from) AS n,
+               (array_agg(jsonb_build_object('visit_id', v.id, 'setting_id', v.setting_id,
+                                             'visited_on', v.visited_on, 'rag', v.rag)
+                          ORDER BY v.visited_on DESC, v.created_at DESC))[1] AS last
+        FROM qa.visits v JOIN wanted w ON w.provider_id = v.provider_id
+        WHERE v.tenant_id = hearth.current_tenant() AND v.status = 'completed'
+          AND v.visited_on <= p_to
+        GROUP BY v.provider_id
+    ), concerns AS (
+        SELECT c.provider_id, count(*) AS open
+        FROM qa.concerns c JOIN wanted w ON w.provider_id = c.provider_id
+        WHERE c.tenant_id = hearth.current_tenant() AND c.status <> 'closed'
+        GROUP BY c.provider_id
+    ), overdue AS (
+        SELECT a.provider_id, sum(qa.action_plan_overdue_items(a.items, current_date)) AS n
+        FROM qa.action_plans a JOIN wanted w ON w.provider_id = a.provider_id
+        WHERE a.tenant_id = hearth.current_tenant() AND a.status = 'open'
+        GROUP BY a.provider_id
+    ), risk AS (
+        SELECT r.subject_id AS provider_id, r.rag
+        FROM qa.risk_rags(current_date, 'provider', p_provider, p_provider) r
+    )
+    SELECT t.provider_id, jsonb_build_object(
+               'provider_id', t.provider_id, 'period_from', p_from, 'period_to', p_to,
+               'placements', jsonb_build_object('count', t.placements,
+                                                'child_weeks', round(t.child_days / 7.0, 1)),
+               'weekly_cost', t.weekly_cost,
+               'unplanned_endings', t.unplanned_endings,
+               'average_length_days', round(t.ended_days::numeric / nullif(t.ended, 0), 1),
+               'inspections', coalesce(i.items, '[]'::jsonb),
+               'visits', jsonb_build_object('count', coalesce(v.n, 0), 'last', v.last),
+               'concerns', jsonb_build_object('open', coalesce(c.open, 0)),
+               'action_items', jsonb_build_object('overdue', coalesce(o.n, 0)),
+               'rag', coalesce(r.rag, 'green'), 'as_at', current_date)
+    FROM totals t
+    LEFT JOIN inspections i ON i.provider_id = t.provider_id
+    LEFT JOIN visits v ON v.provider_id = t.provider_id
+    LEFT JOIN concerns c ON c.provider_id = t.provider_id
+    LEFT JOIN overdue o ON o.provider_id = t.provider_id
+    LEFT JOIN risk r ON r.provider_id = t.provider_id
+    ORDER BY t.provider_id
     $$;
 
 DROP FUNCTION risk_docs(date, text, uuid, uuid);
