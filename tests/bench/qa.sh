@@ -195,7 +195,9 @@ qa_explain_all() {
 			"SELECT count(*), sum(length(r.reason::text)) FROM risk_rows($d, NULL, NULL, NULL) r"
 		qa_explain "risk part: risk_facts(as_at, NULL)" \
 			"SELECT count(*) FROM risk_facts($d, NULL)"
-		qa_explain "risk part: placements_api.settings_placed (the one pass: the day, 3 months)" \
+		qa_explain "risk part: placements_api.settings_occupied (the day, 3 months)" \
+			"SELECT count(*) FROM placements_api.settings_occupied($t, NULL, $d, $m3, $m1)"
+		qa_explain "the same from placements_api.settings_placed (every open placement read)" \
 			"SELECT count(*) FROM placements_api.settings_placed($t, NULL, NULL, $d, $m3, $m1)"
 		qa_explain "risk part: placements_api.unplanned_endings (12 months)" \
 			"SELECT count(*) FROM placements_api.unplanned_endings($t, ($d - interval '12 months')::date + 1, $d)"
@@ -203,8 +205,8 @@ qa_explain_all() {
 			"SELECT count(*) FROM reg44_missing($d)"
 		qa_explain "reg44 missing: its first page, reg44_missing_page(as_at, NULL, NULL, 51)" \
 			"SELECT count(*) FROM reg44_missing_page($d, NULL, NULL, 51)"
-		qa_explain "reg44 part: placements_api.settings_placed (12 months)" \
-			"SELECT count(*) FROM placements_api.settings_placed($t, NULL, NULL, $d, $m12, $m1)"
+		qa_explain "reg44 part: placements_api.settings_occupied (12 months)" \
+			"SELECT count(*) FROM placements_api.settings_occupied($t, NULL, $d, $m12, $m1)"
 		qa_explain "visits due: visits_due(as_at)" \
 			"SELECT count(*) FROM visits_due($d)"
 	} >"$HEARTH_RUN_DIR/qa-explain.txt" 2>&1
