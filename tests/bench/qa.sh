@@ -192,7 +192,7 @@ qa_explain_all() {
 	{
 		echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_qa, consortium context, as_at $qa_as_at:"
 		qa_explain "risk, whole tenant: SELECT count(*) FROM risk_rows(...) (a row per reason)" \
-			"SELECT count(*), sum(length(r.reason::text)) FROM risk_rows($d, NULL, NULL, NULL) r"
+			"SELECT count(*), count(r.rule) FROM risk_rows($d, NULL, NULL, NULL) r"
 		qa_explain "risk part: risk_facts(as_at, NULL)" \
 			"SELECT count(*) FROM risk_facts($d, NULL)"
 		qa_explain "risk part: placements_api.settings_occupied (the day, 3 months)" \
