@@ -42,7 +42,10 @@ stopped_setting=00000000-0000-4000-a003-00000000ce06
 other_setting=00000000-0000-4000-a003-00000000ce07
 passed=0 failed=0
 
+holder_pid=
 cleanup() {
+	[ -n "$holder_pid" ] && kill "$holder_pid" 2>/dev/null && wait "$holder_pid" 2>/dev/null
+	{ exec 3>&-; } 2>/dev/null
 	hearth_pg_stop >/dev/null 2>&1 || true
 	rm -rf "$HEARTH_RUN_DIR" "$HEARTH_SERVICES_FILE"
 }
@@ -236,6 +239,55 @@ case_same "two new placements of a stored child, one after the other" no \
 org=$consortium
 case_same "a consortium records no children" yes "$(chunk "$(item N-29 K-29 2013-01 2024-02-01)")"
 org=$council
+
+# A concurrent push stores a reference of the chunk and commits while the
+# set-based push waits on it: the set-based INSERT meets the unique key, the
+# chunk falls back, and the loop answers it (the stored item unchanged, the
+# other created), as it would have on its own.
+concurrent_reference() {
+	local holder_in=$HEARTH_RUN/holder.in holder_out=$HEARTH_RUN/holder.out out waited=no
+	local chunk_text pusher
+	rm -f "$holder_in"
+	mkfifo "$holder_in"
+	service <"$holder_in" >"$holder_out" 2>&1 &
+	holder_pid=$!
+	exec 3>"$holder_in"
+	{
+		echo "BEGIN;"
+		context
+		echo "SELECT count(*) FROM placements.upsert_placements('$(chunk "$(item M-1 MC-1 2013-01 2024-02-01)")'::jsonb, '$tenant', '$council');"
+		echo "SELECT 'pushed';"
+	} >&3
+	for _ in $(seq 1 100); do
+		grep -q '^pushed$' "$holder_out" && break
+		sleep 0.1
+	done
+	chunk_text=$(chunk "$(item M-1 MC-1 2013-01 2024-02-01)" "$(item M-2 MC-2 2013-01 2024-02-01)")
+	run_push upsert_placements_set "$chunk_text" >"$HEARTH_RUN/pusher.out" 2>&1 &
+	pusher=$!
+	for _ in $(seq 1 100); do
+		[ "$(admin -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+		               AND query LIKE '%upsert_placements_set%'")" = 1 ] && { waited=yes; break; }
+		sleep 0.1
+	done
+	echo "COMMIT;" >&3
+	exec 3>&-
+	wait "$holder_pid"
+	holder_pid=
+	wait "$pusher"
+	out=$(cat "$HEARTH_RUN/pusher.out")
+	[ "$waited" = yes ] && grep -q 'item by item (23505' <<<"$out" &&
+		grep -q '^result|1|unchanged|M-1|1||$' <<<"$out" &&
+		grep -q '^result|2|created|M-2|1||$' <<<"$out" ||
+		{ printf 'waited: %s\n%s\n' "$waited" "$(rows "$out"; grep DEBUG <<<"$out")"; false; }
+}
+if concurrent_reference; then
+	echo "ok: a reference stored meanwhile by a concurrent push"
+	passed=$((passed + 1))
+else
+	echo "FAILED: a reference stored meanwhile by a concurrent push"
+	failed=$((failed + 1))
+fi
 
 # guard <name> <expected> <command...>: the command's output is exactly expected.
 guard() {

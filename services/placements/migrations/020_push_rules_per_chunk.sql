@@ -85,7 +85,11 @@ $$;
 -- SQLSTATE HPF01 (or the error of a statement) where that could differ: one
 -- row per item, in request order, with the child status the audit rows need
 -- (201 / 200 on the item that created or changed its child). Plain index
--- lookups by reference, as in 015.
+-- lookups by reference, as in 015. New children and placements are plain
+-- INSERTs: a reference a concurrent push stored meanwhile is a unique
+-- violation (23505, after that push commits), which falls back like any
+-- rule break, and the loop answers it as always (without the cost of an ON
+-- CONFLICT insert for every row).
 CREATE FUNCTION store_push_chunk(items jsonb, tenant uuid, org uuid)
     RETURNS TABLE (item_ord integer, item_outcome text, item_id uuid, item_child_id uuid,
                    item_version bigint, item_child_status integer)
@@ -115,7 +119,6 @@ DECLARE
     final_id uuid[];
     final_version bigint[];
     outcome text[];
-    missing integer;
 BEGIN
     IF tenant IS DISTINCT FROM hearth.current_tenant() OR org IS DISTINCT FROM hearth.current_org() THEN
         RAISE EXCEPTION 'store_push_chunk: tenant or organisation is not the request''s'
@@ -175,18 +178,13 @@ BEGIN
             FROM unnest(is_first, stored_child, src) AS u(is_first, cid)
             WHERE u.is_first AND u.cid IS NULL
             ORDER BY u.ord
-            ON CONFLICT (tenant_id, org_id, local_ref) DO NOTHING
             RETURNING local_ref, id
         )
         SELECT array_agg(coalesce(u.cid, cr.id) ORDER BY u.ord),
-               array_agg(CASE WHEN u.is_first AND cr.id IS NOT NULL THEN 201 END ORDER BY u.ord),
-               count(*) FILTER (WHERE coalesce(u.cid, cr.id) IS NULL)
-          INTO child_of, child_status, missing
+               array_agg(CASE WHEN u.is_first AND cr.id IS NOT NULL THEN 201 END ORDER BY u.ord)
+          INTO child_of, child_status
           FROM unnest(is_first, stored_child, src) AS u(is_first, cid)
           LEFT JOIN created cr ON cr.local_ref = u.local_ref;
-        IF missing <> 0 THEN
-            RAISE EXCEPTION 'a child was stored meanwhile' USING ERRCODE = 'HPF01';
-        END IF;
     ELSE
         child_of := stored_child;
         child_status := array_fill(NULL::integer, ARRAY[cardinality(src)]);
@@ -285,12 +283,15 @@ BEGIN
                     AND p.start_date <= coalesce(u.end_date, 'infinity'::date)
                     AND coalesce(p.end_date, 'infinity'::date) >= u.start_date
                    WHERE u.id IS NULL AND u.child IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM unnest(stored_id, child_of, src) AS a(id, child)
-                      JOIN unnest(stored_id, child_of, src) AS b(id, child)
-                        ON b.child = a.child AND b.ord < a.ord
-                       AND b.start_date <= coalesce(a.end_date, 'infinity'::date)
-                       AND coalesce(b.end_date, 'infinity'::date) >= a.start_date
-                      WHERE a.id IS NULL AND b.id IS NULL) THEN
+           -- In start order, a placement overlaps one before it when it
+           -- starts before the latest end so far (one sort, no self-join).
+           OR EXISTS (SELECT 1 FROM (
+                          SELECT u.start_date, max(coalesce(u.end_date, 'infinity'::date)) OVER (
+                                     PARTITION BY u.child ORDER BY u.start_date, u.ord
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+                          FROM unnest(stored_id, child_of, src) AS u(id, child)
+                          WHERE u.id IS NULL) AS w
+                      WHERE w.before >= w.start_date) THEN
             RAISE EXCEPTION 'a new placement overlaps another' USING ERRCODE = 'HPF01';
         END IF;
         -- The setting is one of the provider's
@@ -327,7 +328,6 @@ BEGIN
             FROM unnest(stored_id, child_of, stop_of, src) AS u(id, child, stop)
             WHERE u.id IS NULL
             ORDER BY u.ord
-            ON CONFLICT (tenant_id, org_id, external_ref) DO NOTHING
             RETURNING external_ref, id, version
         )
         SELECT array_agg(coalesce(cr.id, u.id) ORDER BY u.ord),
@@ -339,9 +339,6 @@ BEGIN
           FROM unnest(stored_id, final_version, differs, child_status, src)
                AS u(id, version, d, status)
           LEFT JOIN created cr ON cr.external_ref = u.external_ref;
-        IF array_position(outcome, NULL) IS NOT NULL THEN
-            RAISE EXCEPTION 'a reference was stored meanwhile' USING ERRCODE = 'HPF01';
-        END IF;
     ELSE
         final_id := stored_id;
         outcome := ARRAY(SELECT CASE WHEN u.d OR u.status IS NOT NULL THEN 'updated'
