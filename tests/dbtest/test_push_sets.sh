@@ -219,6 +219,16 @@ case_same "a new placement at a stopped provider without a reason" yes \
 case_same "a new placement at a stopped provider with a reason" no \
 	"$(chunk "$(item N-18 K-18 2013-01 2024-02-01)" \
 		"$(item N-19 K-19 2013-01 2024-02-01 "\"provider_id\": \"$stopped\", \"setting_id\": \"$stopped_setting\", \"stop_override_reason\": \"Sibling placed there\"")")"
+stopped_at="\"provider_id\": \"$stopped\", \"setting_id\": \"$stopped_setting\""
+case_same "placements at a stopped provider that start before the stop" no \
+	"$(chunk "$(item N-30 K-30 2013-01 2023-10-01 "$stopped_at")" \
+		"$(item N-31 K-31 2013-01 2023-12-31 "$stopped_at")")"
+case_same "a stopped provider: one placement before the stop, one after it with a reason" no \
+	"$(chunk "$(item N-32 K-32 2013-01 2023-12-01 "$stopped_at")" \
+		"$(item N-33 K-33 2013-01 2024-03-01 "$stopped_at, \"stop_override_reason\": \"Urgent\"")")"
+case_same "a stopped provider: one before the stop with a reason, one after it without" yes \
+	"$(chunk "$(item N-34 K-34 2013-01 2023-12-01 "$stopped_at, \"stop_override_reason\": \"Kept\"")" \
+		"$(item N-35 K-35 2013-01 2024-03-01 "$stopped_at")")"
 case_same "a child 26 or over at the start" yes \
 	"$(chunk "$(item N-20 K-20 1990-01 2024-02-01)")"
 case_same "a setting of the same provider: another house" no \
@@ -249,6 +259,7 @@ concurrent_reference() {
 	local chunk_text pusher
 	rm -f "$holder_in"
 	mkfifo "$holder_in"
+	: >"$holder_out"
 	service <"$holder_in" >"$holder_out" 2>&1 &
 	holder_pid=$!
 	exec 3>"$holder_in"

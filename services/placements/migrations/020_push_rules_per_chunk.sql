@@ -119,6 +119,7 @@ DECLARE
     final_id uuid[];
     final_version bigint[];
     outcome text[];
+    grp record;
 BEGIN
     IF tenant IS DISTINCT FROM hearth.current_tenant() OR org IS DISTINCT FROM hearth.current_org() THEN
         RAISE EXCEPTION 'store_push_chunk: tenant or organisation is not the request''s'
@@ -304,11 +305,23 @@ BEGIN
             RAISE EXCEPTION 'a setting is not its provider''s' USING ERRCODE = 'HPF01';
         END IF;
         -- Placement stops (placements_stop_in_force), asked of QA as the
-        -- trigger asks; a stop in force needs the item's reason.
-        stop_of := ARRAY(SELECT CASE WHEN u.id IS NULL AND u.provider_id IS NOT NULL THEN
-                                    qa_api.stop_in_force(tenant, u.provider_id, u.setting_id,
-                                                         u.start_date) END
-                         FROM unnest(stored_id, src) AS u(id) ORDER BY u.ord);
+        -- trigger asks; a stop in force needs the item's reason. A stop in
+        -- force on a day is in force on every later day, so QA is asked once
+        -- per provider and setting, on the latest start among the chunk's
+        -- items, and item by item only where that finds a stop.
+        stop_of := array_fill(NULL::uuid, ARRAY[cardinality(src)]);
+        FOR grp IN SELECT u.provider_id, u.setting_id, array_agg(u.ord) AS ords,
+                          array_agg(u.start_date) AS starts
+                   FROM unnest(stored_id, src) AS u(id)
+                   WHERE u.id IS NULL AND u.provider_id IS NOT NULL
+                   GROUP BY u.provider_id, u.setting_id
+                   HAVING qa_api.stop_in_force(tenant, u.provider_id, u.setting_id,
+                                               max(u.start_date)) IS NOT NULL LOOP
+            FOR i IN 1 .. cardinality(grp.ords) LOOP
+                stop_of[grp.ords[i]] := qa_api.stop_in_force(tenant, grp.provider_id,
+                                                             grp.setting_id, grp.starts[i]);
+            END LOOP;
+        END LOOP;
         IF EXISTS (SELECT 1 FROM unnest(stop_of, src) AS u(stop)
                    WHERE u.stop IS NOT NULL AND u.stop_override_reason IS NULL) THEN
             RAISE EXCEPTION 'a stop is in force' USING ERRCODE = 'HPF01';
