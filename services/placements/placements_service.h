@@ -5,6 +5,7 @@
 #ifndef HEARTH_PLACEMENTS_SERVICE_H
 #define HEARTH_PLACEMENTS_SERVICE_H
 
+#include "hearth/buf.h"
 #include "hearth/db.h"
 #include "hearth/http.h"
 #include "hearth/resource.h"
@@ -107,6 +108,19 @@ void pushes_handle_get(struct hearth_request *req);
 void pushes_handle_batch(struct hearth_request *req);
 /* pushes_repo.c */
 extern const struct hearth_stmt_def push_stmts[];
+/* push_text.c: a batch's text, read and written without Jansson trees. */
+struct push_slice {
+	size_t off;  /* where an element of "items" starts in the body */
+	size_t len;  /* its bytes, spaces around it excluded */
+};
+/* The byte ranges of the n elements of the "items" array in the body's text
+ * (the body is an object with that one member, as its parsed value showed).
+ * Returns 0, or -1 when the text does not read so; then `out` means nothing. */
+int push_slices_find(const char *body, size_t len, struct push_slice *out, size_t n);
+/* Append s as a JSON string, escaped as Jansson escapes it. Returns 0, or -1
+ * when the buffer's cap or memory runs out (the buffer may hold part of it). */
+__attribute__((warn_unused_result))
+int push_json_string(struct hearth_buf *b, const char *s);
 #define PUSH_BATCH_MAX_ITEMS 10000
 /* What a batch body may be, checked on its text before it is parsed: the items
  * count, and depth and values enough for that many push payloads (about 30

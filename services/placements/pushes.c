@@ -41,6 +41,9 @@
  * (one item in error) costs little. */
 #define PUSH_CHUNK 500
 #define PUSH_REF_MAX_CHARS 64
+/* The answer of a batch: a result per item, a failed one with its problem
+ * (a few hundred bytes each at most). */
+#define PUSH_RESULTS_MAX_BYTES ((size_t)PUSH_BATCH_MAX_ITEMS * 4096 + 64)
 /* A push names its child by a `child` object instead of child_id. */
 #define PUSH_PLACEMENT_FIELDS \
 	{ .name = "child", .type = HJ_OBJECT, .flags = HJ_REQUIRED, .fields = child_fields }, \
@@ -252,6 +255,9 @@ struct pushes_handle_batch {
 	struct push_item *items;
 	size_t n;
 	size_t *chunk_index;             /* chunk position -> item index */
+	const char *body;                /* the request's text, and where each item lies */
+	struct push_slice *slices;       /* in it; NULL: serialise the parsed items */
+	struct hearth_buf text;          /* a chunk's text, reused */
 };
 
 /* Record a failed item: its problem, with fields renamed "items[i].<field>". */
@@ -338,31 +344,59 @@ static void tidy_item_fields(struct pushes_handle_batch *b)
 	}
 }
 
+/* The text of the chunk of items [from, to) still pending, as a JSON array,
+ * into b->text; their indexes into b->chunk_index. Returns how many, or -1
+ * when out of memory. */
+static long chunk_text(struct pushes_handle_batch *b, const json_t *items, size_t from, size_t to)
+{
+	json_t *chunk = NULL;
+	char *dumped = NULL;
+	size_t n = 0;
+	int rc;
+
+	hearth_buf_reset(&b->text);
+	rc = hearth_buf_add(&b->text, "[", 1);
+	if (!b->slices && !(chunk = json_array()))
+		rc = -1;
+	for (size_t i = from; rc == 0 && i < to; i++) {
+		if (b->items[i].problem)
+			continue;
+		if (b->slices)
+			rc = (n ? hearth_buf_add(&b->text, ",", 1) : 0) ||
+			     hearth_buf_add(&b->text, b->body + b->slices[i].off, b->slices[i].len);
+		else
+			rc = json_array_append(chunk, json_array_get(items, i));
+		b->chunk_index[n++] = i;
+	}
+	if (rc == 0 && chunk) {
+		/* Not found in the text: the parsed items, serialised again. */
+		hearth_buf_reset(&b->text);
+		rc = (dumped = json_dumps(chunk, JSON_COMPACT)) ? hearth_buf_addstr(&b->text, dumped) : -1;
+	} else if (rc == 0) {
+		rc = hearth_buf_add(&b->text, "]", 1);
+	}
+	free(dumped);
+	json_decref(chunk);
+	return rc == 0 ? (long)n : -1;
+}
+
 /* Send one chunk (items [from, to) that are still pending) and record results. */
 static int store_chunk(struct hearth_request *req, struct hearth_tx *tx, struct pushes_handle_batch *b,
 		       const json_t *items, size_t from, size_t to, struct hearth_problem *p)
 {
-	json_t *chunk = json_array();
-	char *text = NULL;
 	PGresult *res = NULL;
-	size_t n = 0;
+	long got = chunk_text(b, items, from, to);
+	size_t n;
 	int rc = -1;
 
-	if (!chunk)
+	if (got < 0)
 		goto oom;
-	for (size_t i = from; i < to; i++) {
-		if (b->items[i].problem)
-			continue;
-		if (json_array_append(chunk, json_array_get(items, i)) != 0)
-			goto oom;
-		b->chunk_index[n++] = i;
-	}
+	n = (size_t)got;
 	if (n == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (!(text = json_dumps(chunk, JSON_COMPACT)))
-		goto oom;
+	const char *text = b->text.data;
 	const char *params[5] = { text, req->actor.tenant_id, req->actor.org_id, req->method,
 				  req->path };
 	res = hearth_tx_query(tx, "push_upsert_set", 5, params, p);
@@ -394,38 +428,49 @@ oom:
 	hearth_problem_out_of_memory(p);
 out:
 	PQclear(res);
-	free(text);
-	json_decref(chunk);
 	return rc;
 }
 
 /* {"results": [...]} in request order, as text (for the answer and the
- * idempotency record). NULL when out of memory. */
-static char *results_text(struct hearth_request *req, const struct pushes_handle_batch *b)
+ * idempotency record), written as Jansson would write the same values. NULL
+ * when out of memory. */
+static char *results_text(const struct pushes_handle_batch *b)
 {
-	json_t *results = json_array(), *root = json_object();
-	char *text = NULL;
+	struct hearth_buf out = HEARTH_BUF_INIT(PUSH_RESULTS_MAX_BYTES);
+	int rc = hearth_buf_addstr(&out, "{\"results\":[");
 
-	(void)req;
-	if (!results || !root)
-		goto out;
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
 		const struct push_item *it = &b->items[i];
-		json_t *r = json_pack("{s:s?, s:s, s:s?, s:o, s:o}", "external_ref", it->ref,
-				      "outcome", it->outcome ? it->outcome : "error",
-				      "id", it->problem ? NULL : it->id,
-				      "version", it->problem ? json_null() : json_integer(it->version),
-				      "problem", it->problem ? hearth_problem_to_json(it->problem, NULL, NULL)
-							     : json_null());
-		if (!r || json_array_append_new(results, r) != 0)
-			goto out;
+		json_t *problem;
+		char *text;
+
+		rc = hearth_buf_addstr(&out, i ? ",{\"external_ref\":" : "{\"external_ref\":");
+		if (rc == 0)
+			rc = it->ref ? push_json_string(&out, it->ref) : hearth_buf_addstr(&out, "null");
+		if (rc != 0)
+			break;
+		if (!it->problem) {
+			rc = hearth_buf_printf(&out, ",\"outcome\":\"%s\",\"id\":\"%s\",\"version\":%lld,"
+					       "\"problem\":null}",
+					       it->outcome ? it->outcome : "error", it->id, it->version);
+			continue;
+		}
+		problem = hearth_problem_to_json(it->problem, NULL, NULL);
+		text = problem ? json_dumps(problem, JSON_COMPACT) : NULL;
+		rc = text ? hearth_buf_printf(&out, ",\"outcome\":\"%s\",\"id\":null,\"version\":null,"
+					      "\"problem\":%s}",
+					      it->outcome ? it->outcome : "error", text)
+			  : -1;
+		free(text);
+		json_decref(problem);
 	}
-	if (json_object_set(root, "results", results) == 0)
-		text = json_dumps(root, JSON_COMPACT);
-out:
-	json_decref(results);
-	json_decref(root);
-	return text;
+	if (rc == 0)
+		rc = hearth_buf_addstr(&out, "]}");
+	if (rc != 0) {
+		hearth_buf_release(&out);
+		return NULL;
+	}
+	return hearth_buf_take(&out, NULL);
 }
 
 const struct hearth_json_bounds push_batch_bounds = {
@@ -478,7 +523,7 @@ void pushes_handle_batch(struct hearth_request *req)
 {
 	struct hearth_problem p;
 	struct hearth_tx *tx = NULL;
-	struct pushes_handle_batch b = { NULL, 0, NULL };
+	struct pushes_handle_batch b = { .text = HEARTH_BUF_INIT(2 * req->body_len + 64) };
 	const char *key = hearth_header(req, "Idempotency-Key");
 	const json_t *items;
 	char *text = NULL;
@@ -498,6 +543,13 @@ void pushes_handle_batch(struct hearth_request *req)
 	}
 	if (validate_items(&b, items, &p) != 0)
 		goto fail;
+	b.body = req->body;
+	b.slices = calloc(b.n ? b.n : 1, sizeof(*b.slices));
+	if (b.slices && (!req->body || push_slices_find(req->body, req->body_len, b.slices, b.n) != 0)) {
+		hearth_log(HEARTH_LOG_INFO, "batch: items not found in the body's text; serialising them");
+		free(b.slices);
+		b.slices = NULL;
+	}
 	refresh_statistics(req);
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
@@ -511,7 +563,7 @@ void pushes_handle_batch(struct hearth_request *req)
 				&p) != 0)
 			goto fail;
 	tidy_item_fields(&b);
-	if (!(text = results_text(req, &b))) {
+	if (!(text = results_text(&b))) {
 		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}
@@ -531,5 +583,7 @@ out:
 		free(b.items[i].problem);
 	free(b.items);
 	free(b.chunk_index);
+	free(b.slices);
+	hearth_buf_release(&b.text);
 	free(text);
 }

@@ -6,8 +6,8 @@
 #               recorded them;
 #   qa_measure  (a) the placement-stop check: 10,000-item first pushes with no
 #               stop in force, with 100 stops in force elsewhere at the same
-#               providers and others, and with the check switched off, two
-#               rounds, alternating;
+#               providers and others, and with the check switched off (QA
+#               answering "no stop" without looking), two rounds, alternating;
 #               (b) GET /v1/risk (the whole tenant, then settings only),
 #               /v1/visits/due, /v1/reg44-reports/missing (its first page, and
 #               a page of 500) and /v1/scorecards
@@ -137,8 +137,21 @@ qa_stops_lift() {
 	admin_psql -c "UPDATE qa.placement_stops SET status = 'lifted', lifted_on = effective_from,
 	                   lift_reason = 'Bench lift' WHERE status = 'in_force'"
 }
+# Off: qa_api.stop_in_force() answers NULL without looking. A batch asks it
+# from the set-based push (placements 020), single writes from the row
+# trigger; both still make the call. On: its own definition again.
+qa_stop_fn=
 qa_stop_check_switch() { # enable|disable
-	admin_psql -c "ALTER TABLE placements.placements $1 TRIGGER placements_respect_stops"
+	if [ "$1" = disable ]; then
+		qa_stop_fn=$(admin_psql -c "SELECT pg_get_functiondef(
+		    'qa_api.stop_in_force(uuid, uuid, uuid, date)'::regprocedure)")
+		admin_psql -c "CREATE OR REPLACE FUNCTION qa_api.stop_in_force(p_tenant uuid,
+		    p_provider uuid, p_setting uuid, p_day date) RETURNS uuid
+		    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+		    AS 'SELECT NULL::uuid'"
+	else
+		admin_psql -c "$qa_stop_fn"
+	fi
 }
 
 declare -A qa_push
