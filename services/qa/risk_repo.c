@@ -1,26 +1,25 @@
 /*
  * risk_repo.c - the SQL of risk and its overrides. Row-level security limits
- * every statement to the request's tenant; the rules are risk_facts_placed()
- * and risk_rows() (qa 008, 010, 014).
+ * every statement to the request's tenant; the rules are risk_facts_masked()
+ * and risk_parts() (qa 008, 010, 014, 016).
  */
 #include "qa_service.h"
 
 const struct hearth_stmt_def risk_stmts[] = {
 	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> rows (day,
-	 * risk_rows() columns) in risk_rows()'s order (the lateral side of a
-	 * one-row join keeps it); one row, its risk_rows() columns NULL, when
-	 * there is no subject. */
+	 * risk_parts() columns), in no order; one row, its risk_parts() columns
+	 * NULL, when there is neither subject nor fact. */
 	{ "risk_list",
 	  "SELECT input.day, r.* "
 	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
-	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_rows(input.day, $2, NULL, NULL) r) r ON true",
+	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_parts(input.day, $2, NULL, NULL) r) r ON true",
 	  2 },
 	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) ->
-	 * the rows of that one subject, as risk_list. */
+	 * the parts of that one subject, as risk_list. */
 	{ "risk_get",
 	  "SELECT input.day, r.* "
 	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
-	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_rows(input.day, $2, $3::uuid, $4::uuid) r) r "
+	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_parts(input.day, $2, $3::uuid, $4::uuid) r) r "
 	  "ON true",
 	  4 },
 	{ "risk_override_insert",

@@ -222,6 +222,8 @@ PUBLISHED = [
      "'{tenant}', NULL, NULL, current_date, (current_date - 90), current_date", "hearth_qa"),
     ("placements_api.settings_occupied",
      "'{tenant}', NULL, current_date, (current_date - 90), current_date", "hearth_qa"),
+    ("placements_api.settings_occupied_masks",
+     "'{tenant}', NULL, current_date, (current_date - 90), current_date", "hearth_qa"),
     ("placements_api.unplanned_endings", "'{tenant}', (current_date - 365), current_date",
      "hearth_qa"),
     ("placements_api.provider_scorecard_aggregates",
@@ -263,8 +265,9 @@ def test_published_functions_pin_their_search_path_and_definer(stack_env, functi
 
 
 def test_settings_occupied_answers_what_settings_placed_does(stack_env):
-    """placements_api.settings_occupied (placements 022) reads the open
-    placements one probe per setting; settings_placed (013) reads them all.
+    """placements_api.settings_occupied (placements 022, its months from
+    settings_occupied_masks since 040) reads the open placements one probe
+    per setting; settings_placed (013) reads them all.
     Same settings, same 'a child on the day', same months, for the whole
     tenant and per provider, on month starts, month ends and mid-months
     across the demo data, 1- to 12-month windows."""

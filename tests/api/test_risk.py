@@ -5,12 +5,14 @@ parameters, roles, tenant isolation and the demo's Inadequate home."""
 import csv
 import datetime
 import io
+import json
 import subprocess
 
 import pytest
 
 from conftest import unique
-from hearth_client import DEMO_COUNCIL, DEMO_COUNCIL_2, assert_problem
+from hearth_client import DEMO_COUNCIL, DEMO_COUNCIL_2, DEMO_TENANT, assert_problem
+from records import as_role
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
@@ -393,3 +395,56 @@ def test_a_placement_ended_mid_month_counts_for_that_month_only(api):
     doc = risk(api, "setting", setting, as_at=f"{month(0)}-28")
     assert rules(doc) == ["reg44_missing"], doc
     assert doc["reasons"][0]["detail"].startswith(f"No Reg 44 report for {month(-2)} "), doc
+
+
+def documents_from_risk_rows(stack_env, as_at, subject_type):
+    """The risk documents as risk_rows() (qa 016, the SQL the scorecards
+    read) derives them, row by row, for the demo council's view."""
+    kind = f"'{subject_type}'" if subject_type else "NULL"
+    out = as_role(stack_env, "hearth_qa",
+                  f"SELECT coalesce(jsonb_agg(r), '[]') FROM "
+                  f"qa.risk_rows(date '{as_at}', {kind}, NULL, NULL) r",
+                  tenant=DEMO_TENANT, org=DEMO_COUNCIL)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout.split("\n")[2])
+    docs = {}
+    for r in rows:
+        doc = docs.setdefault((r["subject_type"], r["subject_id"]), {
+            "subject_type": r["subject_type"], "subject_id": r["subject_id"], "rag": r["rag"],
+            "computed_rag": r["computed_rag"], "reasons": [],
+            "override": None if r["override_id"] is None else {
+                "id": r["override_id"], "rag": r["override_rag"],
+                "reason": r["override_reason"], "expires_on": r["override_expires_on"],
+                "created_by_org_id": r["override_created_by_org_id"],
+                "created_at": r["override_created_at"]},
+            "as_at": as_at})
+        if r["rule"] is not None:
+            doc["reasons"].append({"rule": r["rule"], "rag": r["reason_rag"],
+                                   "detail": r["detail"], "source_type": r["source_type"],
+                                   "source_id": r["source_id"]})
+    return [d for rag in ("red", "amber", "green") for d in docs.values() if d["rag"] == rag]
+
+
+@pytest.mark.parametrize("offset, subject_type", [
+    (0, None), (0, "setting"), (0, "provider"), (-45, None), (-400, None)])
+def test_the_answer_is_what_risk_rows_derives(api, stack_env, offset, subject_type):
+    """/v1/risk joins the facts to their subjects, ranks and orders them in
+    the service (risk_document.c, risk_parts.c); risk_rows() does the same in
+    SQL. Every subject, rag, reason, its order and override agree, over the
+    demo tenant and whatever the other tests have recorded in it."""
+    provider, setting = home(api)
+    inspect(api, setting, "requires_improvement")
+    created(api.post("/v1/risk/overrides", {"subject_type": "provider", "subject_id": provider,
+                                            "rag": "red", "reason": "Judged \"red\" by the panel",
+                                            "expires_on": day(30)}, **QA))
+    as_at = day(offset)
+    query = f"/v1/risk?as_at={as_at}" + (f"&subject_type={subject_type}" if subject_type else "")
+    resp = api.get(query)
+    assert resp.status_code == 200, resp.text
+    expected = documents_from_risk_rows(stack_env, as_at, subject_type)
+    assert len(expected) > 10
+    assert resp.json()["items"] == expected
+    for doc in expected[:3] + expected[-3:]:
+        one = api.get(f"/v1/risk/{doc['subject_type']}/{doc['subject_id']}?as_at={as_at}")
+        assert one.status_code == 200, one.text
+        assert one.json() == doc

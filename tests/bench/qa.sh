@@ -204,12 +204,14 @@ qa_explain_all() {
 	local m12="(date_trunc('month', $d) - interval '12 months')::date"
 	{
 		echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_qa, consortium context, as_at $qa_as_at:"
-		qa_explain "risk, whole tenant: SELECT count(*) FROM risk_rows(...) (a row per reason)" \
-			"SELECT count(*), count(r.rule) FROM risk_rows($d, NULL, NULL, NULL) r"
+		qa_explain "risk, whole tenant: what GET /v1/risk reads, risk_parts(...) (a row per subject and per fact)" \
+			"SELECT count(*), count(r.rule) FROM risk_parts($d, NULL, NULL, NULL) r"
 		qa_explain "risk part: risk_facts(as_at, NULL)" \
 			"SELECT count(*) FROM risk_facts($d, NULL)"
-		qa_explain "risk part: placements_api.settings_occupied (the day, 3 months)" \
-			"SELECT count(*) FROM placements_api.settings_occupied($t, NULL, $d, $m3, $m1)"
+		qa_explain "risk part: placements_api.settings_occupied_masks (the day, 3 months)" \
+			"SELECT count(*) FROM placements_api.settings_occupied_masks($t, NULL, $d, $m3, $m1)"
+		qa_explain "the scorecards' risk: risk_rows(...) (the same joined in SQL, a row per reason)" \
+			"SELECT count(*), count(r.rule) FROM risk_rows($d, NULL, NULL, NULL) r"
 		qa_explain "the same from placements_api.settings_placed (every open placement read)" \
 			"SELECT count(*) FROM placements_api.settings_placed($t, NULL, NULL, $d, $m3, $m1)"
 		qa_explain "risk part: placements_api.unplanned_endings (12 months)" \
