@@ -19,7 +19,8 @@
 --     settings_occupied_masks, placements 040), tested bit by bit against a
 --     mask of each setting's reported months;
 --   * settings and providers are gathered apart, each a set of ids;
---   * the window's Reg 44 reports come from an index by month;
+--   * the window's Reg 44 reports come from an index by month, and the
+--     missing Reg 44 pages (015) find their months with the same masks;
 --   * the subjects and facts are answered as they are (risk_parts): the
 --     service joins them into documents (risk_parts.c), which cost less
 --     there than the joins, the window and the sorts of 19,600 reasons here.
@@ -70,6 +71,50 @@ ALTER POLICY action_plans_update ON action_plans
 CREATE INDEX reg44_reports_month_idx ON reg44_reports (tenant_id, month)
     INCLUDE (setting_id, received_on);
 
+-- ---- the unreported Reg 44 months -------------------------------------------------
+-- reg44_missing() (006) for the p_months months before p_day's month, from
+-- masks: p_settings, p_providers and p_masks parallel, p_masks[i] the
+-- months_mask of placements_api.settings_occupied_masks over those months
+-- (bit 0 the first). A (month, setting) is answered when a child was placed
+-- there that month, its report was due (the month's last day plus the
+-- policy's reg44_due_days) before p_day and none was received by p_day.
+-- Each setting's received months become a mask too, so the test is a few
+-- bit operations a setting rather than an anti join a month. Any setting
+-- type: the callers keep the children's homes.
+CREATE FUNCTION reg44_unreported(p_day date, p_months integer, p_settings uuid[],
+                                 p_providers uuid[], p_masks bigint[])
+    RETURNS TABLE (month date, setting_id uuid, provider_id uuid, due_on date)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH policy AS MATERIALIZED (
+        SELECT (qa.qa_policy_doc() ->> 'reg44_due_days')::integer AS due_days
+    ), months AS MATERIALIZED (
+        -- The months whose report was due before p_day, each with its bit.
+        -- (An integer series: the planner knows how many.)
+        SELECT g.j AS bit, m.month,
+               (m.month + interval '1 month')::date - 1 + d.due_days AS due_on
+        FROM generate_series(0, p_months - 1) AS g(j)
+        CROSS JOIN LATERAL (
+            SELECT (date_trunc('month', p_day) - make_interval(months => p_months - g.j))::date
+                   AS month) m
+        CROSS JOIN policy d
+        WHERE (m.month + interval '1 month')::date - 1 + d.due_days < p_day
+    ), reported AS MATERIALIZED (
+        -- Each setting's months among those with a report received by p_day.
+        SELECT r.setting_id, bit_or(1::bigint << m.bit) AS mask
+        FROM qa.reg44_reports r
+        JOIN months m ON m.month = r.month
+        WHERE r.tenant_id = hearth.current_tenant() AND r.received_on <= p_day
+          AND r.month >= (date_trunc('month', p_day) - make_interval(months => p_months))::date
+          AND r.month < date_trunc('month', p_day)::date
+        GROUP BY r.setting_id
+    )
+    SELECT m.month, p.setting_id, p.provider_id, m.due_on
+    FROM unnest(p_settings, p_providers, p_masks) AS p(setting_id, provider_id, mask)
+    LEFT JOIN reported r ON r.setting_id = p.setting_id
+    JOIN months m ON (p.mask & ~coalesce(r.mask, 0) & (1::bigint << m.bit)) <> 0
+    $$;
+
 -- ---- the rules ------------------------------------------------------------------
 -- The rules of risk_facts_placed (014), the Reg 44 months given as masks:
 -- p_settings, p_providers and p_masks parallel, p_masks[i] the
@@ -91,8 +136,6 @@ DECLARE
     -- Once, a constant of the plan (hearth.current_tenant() in a filter is
     -- read and parsed again for every row).
     v_tenant uuid := hearth.current_tenant();
-    v_first date := (date_trunc('month', p_day) - interval '3 months')::date;
-    v_this date := date_trunc('month', p_day)::date;
 BEGIN
     RETURN QUERY
     WITH latest_inspection AS (
@@ -132,29 +175,11 @@ BEGIN
         SELECT (d ->> 'instability_endings')::integer AS endings,
                (d ->> 'reg44_due_days')::integer AS due_days
         FROM qa.qa_policy_doc() AS d
-    ), months AS MATERIALIZED (
-        -- reg44_missing()'s months among the three: those whose report was
-        -- due before p_day, each with its bit in the masks.
-        SELECT (g.j - 1)::integer AS bit, g.m::date AS month,
-               (g.m + interval '1 month')::date - 1 + d.due_days AS due_on
-        FROM generate_series(v_first, v_this - 1, interval '1 month') WITH ORDINALITY AS g(m, j)
-        CROSS JOIN policy d
-        WHERE (g.m + interval '1 month')::date - 1 + d.due_days < p_day
-    ), reported AS MATERIALIZED (
-        -- Each setting's months of those with a report received by p_day.
-        SELECT r.setting_id, bit_or(1::bigint << m.bit) AS mask
-        FROM qa.reg44_reports r
-        JOIN months m ON m.month = r.month
-        WHERE r.tenant_id = v_tenant AND r.received_on <= p_day
-          AND r.month >= v_first AND r.month < v_this
-        GROUP BY r.setting_id
     ), due AS MATERIALIZED (
-        -- A child placed in the month, the report due, and none received.
-        SELECT m.month, p.setting_id, p.provider_id, m.due_on
-        FROM unnest(p_settings, p_providers, p_masks) AS p(setting_id, provider_id, mask)
-        LEFT JOIN reported r ON r.setting_id = p.setting_id
-        JOIN months m ON (p.mask & ~coalesce(r.mask, 0) & (1::bigint << m.bit)) <> 0
-        WHERE p_provider IS NULL OR p.provider_id = p_provider
+        -- The three months before p_day's month.
+        SELECT u.*
+        FROM qa.reg44_unreported(p_day, 3, p_settings, p_providers, p_masks) u
+        WHERE p_provider IS NULL OR u.provider_id = p_provider
     ), homes AS MATERIALIZED (
         -- One question to the register for every setting concerned.
         SELECT s.setting_id
@@ -406,6 +431,61 @@ CREATE OR REPLACE FUNCTION risk_rows(p_day date, p_type text, p_provider uuid, p
            j.override_created_by_org_id, j.override_created_at
     FROM judged j
     ORDER BY j.subject_type, j.subject_id, j.rag = 'amber', j.rule, j.source_id, j.detail
+    $$;
+
+-- The missing Reg 44 reports' pages (015), their unreported months from
+-- masks as the risk's (reg44_unreported above): same pairs, same pages,
+-- same documents.
+CREATE OR REPLACE FUNCTION reg44_missing_page(p_day date, p_after_month date,
+                                              p_after_setting uuid,
+                                              p_limit integer)
+    RETURNS TABLE (doc jsonb, month date, setting_id uuid)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH placed AS MATERIALIZED (
+        SELECT s.setting_id, s.provider_id, s.months_mask
+        FROM placements_api.settings_occupied_masks(
+                 hearth.current_tenant(), NULL,
+                 date_trunc('month', p_day)::date - 1,
+                 (date_trunc('month', p_day) - interval '12 months')::date,
+                 (date_trunc('month', p_day) - interval '1 month')::date) s
+        WHERE s.months_mask <> 0
+    ), unreported AS MATERIALIZED (
+        SELECT u.*
+        FROM qa.reg44_unreported(p_day, 12, ARRAY(SELECT p.setting_id FROM placed p),
+                                 ARRAY(SELECT p.provider_id FROM placed p),
+                                 ARRAY(SELECT p.months_mask FROM placed p)) u
+        WHERE p_after_month IS NULL
+           OR (u.month, u.setting_id) > (p_after_month, p_after_setting)
+    ), homes AS MATERIALIZED (
+        SELECT s.setting_id
+        FROM providers_api.setting_profiles(hearth.current_tenant(),
+                                            ARRAY(SELECT DISTINCT u.setting_id
+                                                  FROM unreported u)) s
+        WHERE s.setting_type = 'childrens_home'
+    ), missing AS MATERIALIZED (
+        -- The page, before its councils are asked for.
+        SELECT u.* FROM unreported u JOIN homes h ON h.setting_id = u.setting_id
+        ORDER BY u.month, u.setting_id
+        LIMIT p_limit
+    ), councils AS (
+        SELECT c.month, c.setting_id,
+               jsonb_agg(jsonb_build_object('org_id', c.org_id, 'placements', c.placements)
+                         ORDER BY c.org_id) AS councils
+        FROM placements_api.councils_at_settings_by_month(
+                 hearth.current_tenant(),
+                 ARRAY(SELECT m.setting_id FROM missing m ORDER BY m.month, m.setting_id),
+                 ARRAY(SELECT m.month FROM missing m ORDER BY m.month, m.setting_id)) c
+        GROUP BY c.month, c.setting_id
+    )
+    SELECT jsonb_build_object(
+               'setting_id', m.setting_id, 'provider_id', m.provider_id,
+               'month', to_char(m.month, 'YYYY-MM'), 'due_on', m.due_on,
+               'councils', c.councils),
+           m.month, m.setting_id
+    FROM missing m
+    JOIN councils c ON c.month = m.month AND c.setting_id = m.setting_id
+    ORDER BY m.month, m.setting_id
     $$;
 
 DROP FUNCTION risk_facts_placed(date, uuid, uuid[], uuid[], date[]);
