@@ -30,6 +30,8 @@ EXPECTED = {
         "placements.children": "SELECT,INSERT,UPDATE",
         "placements.placements": "SELECT,INSERT,UPDATE",
         "placements.ipas": "SELECT,INSERT",
+        # Kept by triggers as their owner (placements 030); read by reports.
+        "placements.sufficiency_open": "SELECT",
         "placements.outbox": "INSERT",
         "placements.idempotency_keys": "SELECT,INSERT,UPDATE,DELETE",
         "audit.events": "INSERT",
@@ -134,6 +136,9 @@ def test_no_table_privilege_is_granted_by_default(stack_env):
     ("hearth_providers", "SELECT count(*) FROM providers.outbox"),
     ("hearth_providers", "UPDATE providers.framework_member_history SET reason = 'rewritten'"),
     ("hearth_placements", "UPDATE placements.ipas SET weekly_fee_pence = 1"),
+    ("hearth_placements", "UPDATE placements.sufficiency_open SET placements = 0"),
+    ("hearth_placements", "INSERT INTO placements.sufficiency_open SELECT * FROM "
+                          "placements.sufficiency_open"),
     ("hearth_placements", "SELECT count(*) FROM audit.events"),
     ("hearth_providers", "UPDATE audit.events SET status = 200"),
     ("hearth_placements", "SELECT count(*) FROM hearth.tenants"),

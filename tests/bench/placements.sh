@@ -5,7 +5,9 @@
 #   1. POST /v1/placements/batch with 10,000 items through the gateway: the
 #      first push (all created) and the same push again (all unchanged), rows/s;
 #   2. GET /v1/reports/sufficiency p50 for one council and for the whole tenant
-#      (consortium token), when the endpoint exists;
+#      (consortium token), when the endpoint exists; and the tenant's document
+#      in SQL from the kept counts (what the service runs) and from the rows
+#      (the computation before them), A B A B;
 #   3. a filtered list page (/v1/placements?status=active&limit=50), p50/p99;
 #      with the plans (EXPLAIN ANALYZE, BUFFERS) of 2.'s tenant-wide report and
 #      of this list;
@@ -96,7 +98,8 @@ FROM generate_series(1, $n_settings) AS s;
 -- Bulk load: row triggers off (the placement-started events, the no-overlap
 -- check and the foreign-key checks; the generated rows are consistent by
 -- construction: each child's two placements follow one another). Unique
--- constraints still hold.
+-- constraints still hold, and so do the sufficiency report's kept counts
+-- (placements 030: statement triggers enabled ALWAYS).
 SET session_replication_role = replica;
 INSERT INTO placements.children (id, tenant_id, org_id, local_ref, birth_month, gender,
     legal_status, created_at)
@@ -140,7 +143,7 @@ CROSS JOIN LATERAL (SELECT
             ELSE date '2016-01-01' + (m % 2500) + 400 + 200 + m % 300 END AS end_date) AS d;
 SET session_replication_role = origin;
 ANALYZE providers.organisations, providers.providers, providers.settings;
-ANALYZE placements.children, placements.placements;
+ANALYZE placements.children, placements.placements, placements.sufficiency_open;
 SQL
 load_s=$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 echo "bench: loaded in ${load_s} s"
@@ -322,6 +325,31 @@ if [ "$only" != qa ]; then
 	}
 	suff_council=$(report_p50 "$council_token")
 	suff_tenant=$(report_p50 "$consortium_token")
+	# The same document in SQL, A B A B in one transaction: from the kept
+	# counts (placements 030/031, what the service runs) and from the rows
+	# (004's computation, kept as sufficiency_doc_from_rows); medians of 5 ms.
+	suff_sql=$(admin_psql <<SQL
+CREATE FUNCTION pg_temp.suff_ms(kind text) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    scope jsonb := jsonb_build_object('kind', 'tenant', 'tenant_id', '$tenant'::uuid);
+BEGIN
+    IF kind = 'kept' THEN
+        PERFORM placements.sufficiency_doc('2024-06-30', '$tenant', NULL, scope);
+    ELSE
+        PERFORM placements.sufficiency_doc_from_rows('2024-06-30', '$tenant', NULL, scope);
+    END IF;
+    RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END
+\$\$;
+SELECT string_agg(format('%s %s', kind, round(ms::numeric)), ' ' ORDER BY kind)
+FROM (SELECT kind, percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS ms
+      FROM (SELECT r.kind, pg_temp.suff_ms(r.kind) AS ms
+            FROM generate_series(1, 5) AS n CROSS JOIN unnest(ARRAY['kept', 'rows']) AS r(kind)
+            ORDER BY n, r.kind) AS t
+      GROUP BY kind) AS m;
+SQL
+)
 
 	# ---- 3./4. lists and reads with wrk, and pgbench -------------------------------
 	run_wrk list "/v1/placements?status=active&limit=50" 0
@@ -378,6 +406,9 @@ if [ "$only" != qa ]; then
 			printf '%-52s %s\n' "sufficiency report, one $scope, p50" "$v ms"
 		fi
 	done
+	read -r _ kept_ms _ rows_ms <<<"$suff_sql"
+	printf '%-52s %s\n' "sufficiency, whole tenant, in SQL, median of 5" \
+		"kept counts ${kept_ms} ms / from the rows ${rows_ms} ms"
 	printf '%-52s %s\n' "list ?status=active&limit=50, p50 / p99" \
 		"${p50[list]} ms / ${p99[list]} ms (${rps[list]} requests/s)"
 	printf '%-52s %s\n' "GET /v1/placements/{id}, gateway" \
