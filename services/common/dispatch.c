@@ -200,6 +200,14 @@ static int parse_body(struct hearth_exchange *ex)
 	if (!(route->flags & HEARTH_ROUTE_JSON_BODY))
 		return 0;
 	hearth_problem_clear(&p);
+	if (route->flags & HEARTH_ROUTE_JSON_TEXT) {
+		if (ex->req.body && ex->req.body_len > 0 &&
+		    hearth_json_check_bounds(ex->req.body, ex->req.body_len, bounds, &p) != 0) {
+			hearth_respond_problem(&ex->req, &p);
+			return -1;
+		}
+		return 0;
+	}
 	if (hearth_json_parse_body_bounded(ex->req.body, ex->req.body_len, bounds, &ex->json_owned,
 					   &p) != 0) {
 		hearth_respond_problem(&ex->req, &p);
