@@ -324,8 +324,8 @@ int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
 
 /* Everything queued so far is on its way to the server: flush libpq's output
  * buffer, reading as we go (a server blocked on writing results to us would
- * never read the rest). 0, or -1 when the connection failed or the deadline
- * passed (the slot is then marked broken). */
+ * never read the rest). 0; 1 when the deadline passed first, -1 when the
+ * connection failed (either way the slot is marked broken). */
 static int flush_out(struct hearth_tx *tx)
 {
 	struct timespec deadline;
@@ -349,7 +349,7 @@ static int flush_out(struct hearth_tx *tx)
 	}
 	if (flushed != 0) {
 		hearth_db_slot_mark_broken(tx->slot);
-		return -1;
+		return flushed == 1 ? 1 : -1;
 	}
 	return 0;
 }
@@ -358,7 +358,7 @@ int hearth_tx_query_start_named(struct hearth_tx *tx, const char *stmt_name, int
 				const char *const *params, struct hearth_problem *p)
 {
 	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
-	int idx;
+	int idx, flushed;
 
 	if (tx->failed) {
 		*p = tx->failure;
@@ -376,9 +376,13 @@ int hearth_tx_query_start_named(struct hearth_tx *tx, const char *stmt_name, int
 	idx = tx->pending;
 	if (send_prepared(tx, stmt_name, n_params, params, p) != 0)
 		return -1;
-	if (!PQpipelineSync(tx->conn) || flush_out(tx) != 0) {
+	flushed = PQpipelineSync(tx->conn) ? flush_out(tx) : -1;
+	if (flushed != 0) {
 		tx->pending = 0;
-		fail(tx, NULL, p);
+		if (flushed == 1)
+			fail_timeout(tx, p);
+		else
+			fail(tx, NULL, p);
 		hearth_db_slot_mark_broken(tx->slot);
 		return -1;
 	}
