@@ -590,12 +590,8 @@ static enum batch_run run_batch(struct hearth_request *req, struct pushes_handle
 	refresh_statistics(req);
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, &p) != 0)
 		goto fail;
+	/* A replay (answered here) is of a body that parsed: the hash is the body's. */
 	claimed = hearth_resource_idempotency(req, tx, key, &p);
-	if (claimed != 0 && !all_items_parse(b)) {
-		/* A body that does not parse was answered 400 before any claim. */
-		ran = BATCH_UNPARSED;
-		goto out;
-	}
 	if (claimed == 1)
 		goto out;
 	if (claimed < 0)
@@ -638,6 +634,11 @@ static enum batch_run run_batch(struct hearth_request *req, struct pushes_handle
 	hearth_respond_json_text(req, 200, text);
 	goto out;
 fail:
+	/* A body that does not parse was answered 400 before any other check. */
+	if (!all_items_parse(b)) {
+		ran = BATCH_UNPARSED;
+		goto out;
+	}
 	hearth_respond_problem(req, &p);
 out:
 	hearth_tx_end(tx);
