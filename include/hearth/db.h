@@ -150,6 +150,20 @@ PGresult *hearth_tx_query_named(struct hearth_tx *tx, const char *stmt_name, int
 #define hearth_tx_query(tx, stmt_name, n_params, params, p)                                \
 	hearth_tx_query_named((tx), HEARTH_STMT_USE(stmt_name, n_params), (n_params), (params), (p))
 
+/* Start a prepared statement of the table (with whatever is queued before it)
+ * and return once it is sent, without waiting for its result: the server runs
+ * it while the caller works on. hearth_tx_query_wait() collects it; no other
+ * call on the tx may come in between (one is a 500). Returns 0, or -1 with
+ * the problem filled. */
+HEARTH_MUST_CHECK
+int hearth_tx_query_start_named(struct hearth_tx *tx, const char *stmt_name, int n_params,
+				const char *const *params, struct hearth_problem *p);
+#define hearth_tx_query_start(tx, stmt_name, n_params, params, p)                          \
+	hearth_tx_query_start_named((tx), HEARTH_STMT_USE(stmt_name, n_params), (n_params),      \
+				    (params), (p))
+/* The result of the started statement, as hearth_tx_query() returns one. */
+PGresult *hearth_tx_query_wait(struct hearth_tx *tx, struct hearth_problem *p);
+
 /* Same for SQL text that is not in the table (dynamic lists). Parameters only:
  * never put values into `sql`. */
 PGresult *hearth_tx_query_sql(struct hearth_tx *tx, const char *sql, int n_params,

@@ -77,6 +77,11 @@ enum {
 	 * lane's threads (HEARTH_SLOW_THREADS), so it never holds up the HTTP
 	 * workers' other connections. Every LARGE_BODY route runs there too. */
 	HEARTH_ROUTE_SLOW        = 1u << 4,
+	/* With JSON_BODY: the body's bounds are checked on its text as always,
+	 * but it is not parsed: req->json is NULL and the handler parses
+	 * req->body itself (a batch, item by item), answering what
+	 * hearth_json_parse_body() would for a body that does not parse. */
+	HEARTH_ROUTE_JSON_TEXT   = 1u << 5,
 };
 
 struct hearth_route {

@@ -11,8 +11,12 @@
  * timeout, db_wait.c); past it the tx fails with a 503 and the connection is
  * reset before its next loan.
  */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hearth/db.h"
 #include "hearth/log.h"
@@ -26,6 +30,8 @@ struct hearth_tx {
 	struct hearth_db_slot *slot;
 	PGconn *conn;
 	int pending;  /* statements sent but whose results are not read yet */
+	int started;  /* index among them of a started statement, or -1; then a
+		       * sync is sent already and nothing else is queued */
 	int failed;   /* the first failure, kept to answer later calls */
 	struct hearth_problem failure;
 	struct hearth_db_actor actor;
@@ -83,7 +89,24 @@ static void fail_internal(struct hearth_tx *tx, const char *why, struct hearth_p
  * index `keep` (or none when -1) is handed back on success. Returns 0, or -1
  * with the first error recorded on the tx. Never loops on a dead connection:
  * each read either advances or ends the drain. */
+static int drain(struct hearth_tx *tx, int keep, PGresult **kept, struct hearth_problem *p);
+
 static int sync_and_drain(struct hearth_tx *tx, int keep, PGresult **kept, struct hearth_problem *p)
+{
+	if (kept)
+		*kept = NULL;
+	if (!PQpipelineSync(tx->conn)) {
+		tx->pending = 0;
+		fail(tx, NULL, p);
+		hearth_db_slot_mark_broken(tx->slot);
+		return -1;
+	}
+	return drain(tx, keep, kept, p);
+}
+
+/* Read the results of every pending statement up to the sync already sent
+ * (sync_and_drain's second half). */
+static int drain(struct hearth_tx *tx, int keep, PGresult **kept, struct hearth_problem *p)
 {
 	int n = tx->pending, broken = 0, timed_out = 0;
 	struct timespec deadline;
@@ -92,12 +115,8 @@ static int sync_and_drain(struct hearth_tx *tx, int keep, PGresult **kept, struc
 	if (kept)
 		*kept = NULL;
 	tx->pending = 0;
+	tx->started = -1;
 	hearth_db_query_deadline(tx->pool, &deadline);
-	if (!PQpipelineSync(tx->conn)) {
-		fail(tx, NULL, p);
-		hearth_db_slot_mark_broken(tx->slot);
-		return -1;
-	}
 	for (int i = 0; i < n && !broken; i++) {
 		res = hearth_db_get_result(tx->slot, &deadline, &timed_out);
 		if (!res) {
@@ -226,6 +245,7 @@ int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *a
 		return -1;
 	}
 	tx->pool = pool;
+	tx->started = -1;
 	tx->conn = hearth_db_slot_conn(tx->slot);
 	tx->actor.tenant_id = copy_field(tx->tenant_id, sizeof(tx->tenant_id), actor->tenant_id);
 	tx->actor.org_id = copy_field(tx->org_id, sizeof(tx->org_id), actor->org_id);
@@ -251,6 +271,10 @@ static PGresult *run(struct hearth_tx *tx, const char *stmt_name, const char *sq
 
 	if (tx->failed) {
 		*p = tx->failure;
+		return NULL;
+	}
+	if (tx->started >= 0) {
+		fail_internal(tx, "a query while a started one is not collected", p);
 		return NULL;
 	}
 	idx = tx->pending;
@@ -291,13 +315,105 @@ int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
 		*p = tx->failure;
 		return -1;
 	}
+	if (tx->started >= 0) {
+		fail_internal(tx, "a statement queued while a started one is not collected", p);
+		return -1;
+	}
 	return send_sql(tx, sql, n_params, params, p);
+}
+
+/* Everything queued so far is on its way to the server: flush libpq's output
+ * buffer, reading as we go (a server blocked on writing results to us would
+ * never read the rest). 0; 1 when the deadline passed first, -1 when the
+ * connection failed (either way the slot is marked broken). */
+static int flush_out(struct hearth_tx *tx)
+{
+	struct timespec deadline;
+	int flushed;
+
+	hearth_db_query_deadline(tx->pool, &deadline);
+	while ((flushed = PQflush(tx->conn)) == 1) {
+		struct pollfd pfd = { .fd = PQsocket(tx->conn), .events = POLLIN | POLLOUT };
+		struct timespec now;
+		long long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
+		     (deadline.tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0 || pfd.fd < 0)
+			break;
+		if (poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms) < 0 && errno != EINTR)
+			break;
+		if ((pfd.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) && !PQconsumeInput(tx->conn))
+			break;
+	}
+	if (flushed != 0) {
+		hearth_db_slot_mark_broken(tx->slot);
+		return flushed == 1 ? 1 : -1;
+	}
+	return 0;
+}
+
+int hearth_tx_query_start_named(struct hearth_tx *tx, const char *stmt_name, int n_params,
+				const char *const *params, struct hearth_problem *p)
+{
+	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
+	int idx, flushed;
+
+	if (tx->failed) {
+		*p = tx->failure;
+		return -1;
+	}
+	if (!def || def->n_params != n_params || tx->started >= 0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "statement \"%s\" %s", stmt_name,
+			 tx->started >= 0 ? "started before the last one was collected"
+			 : def ? "called with the wrong number of parameters" : "is not in the table");
+		fail_internal(tx, why, p);
+		return -1;
+	}
+	idx = tx->pending;
+	if (send_prepared(tx, stmt_name, n_params, params, p) != 0)
+		return -1;
+	flushed = PQpipelineSync(tx->conn) ? flush_out(tx) : -1;
+	if (flushed != 0) {
+		tx->pending = 0;
+		if (flushed == 1)
+			fail_timeout(tx, p);
+		else
+			fail(tx, NULL, p);
+		hearth_db_slot_mark_broken(tx->slot);
+		return -1;
+	}
+	tx->started = idx;
+	return 0;
+}
+
+PGresult *hearth_tx_query_wait(struct hearth_tx *tx, struct hearth_problem *p)
+{
+	PGresult *res = NULL;
+
+	if (tx->started < 0) {
+		if (!tx->failed)
+			fail_internal(tx, "no started statement to collect", p);
+		else
+			*p = tx->failure;
+		return NULL;
+	}
+	if (drain(tx, tx->started, &res, p) != 0)
+		return NULL;
+	return res;
 }
 
 int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p)
 {
 	if (tx->failed) {
 		*p = tx->failure;
+		return -1;
+	}
+	if (tx->started >= 0) {
+		fail_internal(tx, "commit while a started statement is not collected", p);
 		return -1;
 	}
 	if (send_sql(tx, "COMMIT", 0, NULL, p) != 0)
@@ -315,7 +431,10 @@ void hearth_tx_end(struct hearth_tx *tx)
 		struct hearth_problem ignored;
 
 		hearth_problem_clear(&ignored);
-		sync_and_drain(tx, -1, NULL, &ignored);
+		if (tx->started >= 0)
+			drain(tx, -1, NULL, &ignored);
+		else
+			sync_and_drain(tx, -1, NULL, &ignored);
 	}
 	if (PQpipelineStatus(tx->conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(tx->conn))
 		hearth_db_slot_mark_broken(tx->slot);
@@ -334,7 +453,10 @@ int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem
 	/* Statements still queued belong to the transaction being given up. */
 	if (tx->pending > 0) {
 		hearth_problem_clear(&ignored);
-		sync_and_drain(tx, -1, NULL, &ignored);
+		if (tx->started >= 0)
+			drain(tx, -1, NULL, &ignored);
+		else
+			sync_and_drain(tx, -1, NULL, &ignored);
 		if (PQstatus(tx->conn) != CONNECTION_OK) {
 			fail(tx, NULL, p);
 			return -1;

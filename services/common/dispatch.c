@@ -200,6 +200,14 @@ static int parse_body(struct hearth_exchange *ex)
 	if (!(route->flags & HEARTH_ROUTE_JSON_BODY))
 		return 0;
 	hearth_problem_clear(&p);
+	if (route->flags & HEARTH_ROUTE_JSON_TEXT) {
+		if (ex->req.body && ex->req.body_len > 0 &&
+		    hearth_json_check_bounds(ex->req.body, ex->req.body_len, bounds, &p) != 0) {
+			hearth_respond_problem(&ex->req, &p);
+			return -1;
+		}
+		return 0;
+	}
 	if (hearth_json_parse_body_bounded(ex->req.body, ex->req.body_len, bounds, &ex->json_owned,
 					   &p) != 0) {
 		hearth_respond_problem(&ex->req, &p);
@@ -363,20 +371,34 @@ void hearth_exchange_run(struct hearth_exchange *ex)
 	}
 }
 
+/* The request is answered: its batch slot, its in-flight count. Its memory
+ * stays until release_memory(). */
 static void release_request(struct hearth_exchange *ex)
 {
 	if (ex->holds_batch_slot)
 		hearth_batch_slot_release(ex->rt->batch_slots, ex->req.principal.tenant_id);
 	ex->holds_batch_slot = 0;
+	hearth_request_params_release(&ex->req);
+	atomic_fetch_sub(&ex->rt->in_flight, 1);
+	ex->finished = 1;
+}
+
+/* The body and its parse, once the answer is sent: freeing a batch's tree
+ * (10,000 items) took about a tenth of its answer time when it ran between
+ * queueing the answer and sending it. */
+static void release_memory(struct hearth_exchange *ex)
+{
+	size_t held = ex->body_cap;
+
 	json_decref(ex->json_owned);
 	ex->json_owned = NULL;
 	ex->req.json = NULL;
 	free(ex->body);
 	ex->body = NULL;
 	ex->req.body = NULL;
-	hearth_request_params_release(&ex->req);
-	atomic_fetch_sub(&ex->rt->in_flight, 1);
-	ex->finished = 1;
+	/* glibc keeps freed heap in its arenas; a batch's parse would stay resident. */
+	if (held >= TRIM_AFTER_BYTES)
+		malloc_trim(0);
 }
 
 void hearth_exchange_finish(struct hearth_exchange *ex)
@@ -385,7 +407,6 @@ void hearth_exchange_finish(struct hearth_exchange *ex)
 	const struct hearth_request *req = &ex->req;
 	const struct hearth_route *route = ex->route;
 	double seconds = seconds_since(&ex->t0);
-	size_t held = ex->body_cap;
 	struct hearth_log_request line = {
 		.request_id = ex->request_id,
 		.tenant = req->principal.tenant_id[0] ? req->principal.tenant_id : NULL,
@@ -403,9 +424,6 @@ void hearth_exchange_finish(struct hearth_exchange *ex)
 		hearth_log_request(&line, "request");
 	hearth_metrics_observe(rt->metrics, route_index(rt, route), ex->res.status, seconds);
 	release_request(ex);
-	/* glibc keeps freed heap in its arenas; a batch's parse would stay resident. */
-	if (held >= TRIM_AFTER_BYTES)
-		malloc_trim(0);
 }
 
 void hearth_exchange_free(struct hearth_exchange *ex)
@@ -414,6 +432,7 @@ void hearth_exchange_free(struct hearth_exchange *ex)
 		return;
 	if (!ex->finished)
 		release_request(ex); /* the client went away before an answer */
+	release_memory(ex);
 	ulfius_clean_response(&ex->u_res);
 	u_map_clean(&ex->headers);
 	free(ex->url);

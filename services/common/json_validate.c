@@ -43,12 +43,23 @@ static void check_object(const json_t *obj, const struct hearth_field_spec *fiel
 			 const char *prefix, enum hearth_validate_mode mode,
 			 struct vctx *c);
 
+/* "<prefix>.<name>", or name alone, cut to PATH_MAX_LEN - 1 bytes as snprintf
+ * would cut it. Done for every field of every item of a batch, so copied
+ * rather than formatted. */
 static void join_path(char *out, const char *prefix, const char *name)
 {
-	if (prefix && prefix[0])
-		snprintf(out, PATH_MAX_LEN, "%s.%s", prefix, name);
-	else
-		snprintf(out, PATH_MAX_LEN, "%s", name);
+	size_t used = 0, n;
+
+	if (prefix && prefix[0]) {
+		n = strnlen(prefix, PATH_MAX_LEN - 1);
+		memcpy(out, prefix, n);
+		used = n;
+		if (used < PATH_MAX_LEN - 1)
+			out[used++] = '.';
+	}
+	n = strnlen(name, PATH_MAX_LEN - 1 - used);
+	memcpy(out + used, name, n);
+	out[used + n] = '\0';
 }
 
 /* Characters, not bytes: the parser has already guaranteed valid UTF-8. */

@@ -117,6 +117,11 @@ struct push_slice {
  * (the body is an object with that one member, as its parsed value showed).
  * Returns 0, or -1 when the text does not read so; then `out` means nothing. */
 int push_slices_find(const char *body, size_t len, struct push_slice *out, size_t n);
+/* The same read of a body not parsed yet: {"items": [...]} with the name
+ * spelled so, at most cap elements. Returns how many, their ranges in out, or
+ * -1 when the text does not read so (then only a parse can tell what it is).
+ * Each element's text is only delimited, not checked: parse it. */
+long push_items_find(const char *body, size_t len, struct push_slice *out, size_t cap);
 /* Append s as a JSON string, escaped as Jansson escapes it. Returns 0, or -1
  * when the buffer's cap or memory runs out (the buffer may hold part of it). */
 __attribute__((warn_unused_result))

@@ -69,7 +69,11 @@ static size_t expect(const char *s, size_t len, size_t i, char c)
 	return i < len && s[i] == c ? i + 1 : 0;
 }
 
-int push_slices_find(const char *body, size_t len, struct push_slice *out, size_t n)
+/* The elements of the one member's array into out (at most cap), their count
+ * into *n; the member's name, quotes included, into *key. 0, or -1 when the
+ * text does not read so. */
+static int find_items(const char *body, size_t len, struct push_slice *out, size_t cap,
+		      size_t *n, struct push_slice *key)
 {
 	size_t i, k = 0;
 
@@ -78,6 +82,8 @@ int push_slices_find(const char *body, size_t len, struct push_slice *out, size_
 	i = i ? skip_ws(body, len, i) : len;
 	if (i >= len || body[i] != '"')
 		return -1;
+	key->off = i;
+	key->len = skip_string(body, len, i) - i;
 	i = expect(body, len, skip_string(body, len, i), ':');
 	i = i ? expect(body, len, i, '[') : 0;
 	if (!i)
@@ -90,7 +96,7 @@ int push_slices_find(const char *body, size_t len, struct push_slice *out, size_
 		for (;;) {
 			size_t end = skip_value(body, len, i);
 
-			if (end >= len || k == n)
+			if (end >= len || k == cap)
 				return -1;
 			out[k].off = i;
 			out[k].len = end - i;
@@ -108,7 +114,28 @@ int push_slices_find(const char *body, size_t len, struct push_slice *out, size_
 	}
 	/* } and nothing after it */
 	i = expect(body, len, i, '}');
-	return k == n && i && skip_ws(body, len, i) == len ? 0 : -1;
+	*n = k;
+	return i && skip_ws(body, len, i) == len ? 0 : -1;
+}
+
+int push_slices_find(const char *body, size_t len, struct push_slice *out, size_t n)
+{
+	struct push_slice key;
+	size_t found;
+
+	return find_items(body, len, out, n, &found, &key) == 0 && found == n ? 0 : -1;
+}
+
+long push_items_find(const char *body, size_t len, struct push_slice *out, size_t cap)
+{
+	static const char items_key[] = "\"items\"";
+	struct push_slice key;
+	size_t found;
+
+	if (!body || find_items(body, len, out, cap, &found, &key) != 0 ||
+	    key.len != sizeof(items_key) - 1 || memcmp(body + key.off, items_key, key.len) != 0)
+		return -1;
+	return (long)found;
 }
 
 int push_json_string(struct hearth_buf *b, const char *s)

@@ -27,7 +27,8 @@ const struct hearth_route placements_routes[] = {
 	/* == by-ref and batch pushes == */
 	{ "GET", "/v1/placements/by-ref/{external_ref}", pushes_handle_get, 0, ANY, NULL, NULL },
 	{ "PUT", "/v1/placements/by-ref/{external_ref}", pushes_handle_put, JSON_BODY, WRITERS, NULL, NULL },
-	{ "POST", "/v1/placements/batch", pushes_handle_batch, JSON_BODY | HEARTH_ROUTE_LARGE_BODY, WRITERS, NULL,
+	{ "POST", "/v1/placements/batch", pushes_handle_batch,
+	  JSON_BODY | HEARTH_ROUTE_LARGE_BODY | HEARTH_ROUTE_JSON_TEXT, WRITERS, NULL,
 	  &push_batch_bounds },
 	/* == reports == */
 	{ "GET", "/v1/reports/sufficiency", reports_handle_sufficiency, HEARTH_ROUTE_SLOW, ANY, NULL, NULL },

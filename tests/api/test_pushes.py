@@ -287,6 +287,46 @@ def test_batch_limits_and_shape(api):
     assert resp.status_code == 200 and resp.json() == {"results": []}
 
 
+def raw_batch(api, text, headers=None):
+    return api.request("POST", "/v1/placements/batch", data=text.encode(),
+                       headers={"Content-Type": "application/json", **(headers or {})}, **WRITER)
+
+
+def test_batch_read_item_by_item_answers_as_the_whole_body(api):
+    """The batch reads its items from the body's text one chunk at a time, while
+    the database stores the chunk before: a body that does not parse is refused
+    whole with the parser's own answer, wherever the bad item is, and nothing
+    of the items before it is kept; a body the text reading does not take (a
+    name spelled with an escape) is parsed whole and answered alike."""
+    prefix = f"T{run_id()}"
+    items = big_batch(prefix, 1200)
+    good = [json.dumps(i) for i in items]
+    # An item past the first chunks that is not JSON.
+    bad = good[:1100] + ['{"external_ref": "x",}'] + good[1100:]
+    resp = raw_batch(api, '{"items": [' + ", ".join(bad) + "]}")
+    body = assert_problem(resp, 400, "validation", field="body")
+    assert "is not valid JSON" in body["errors"][0]["message"], body
+    assert api.get(f"/v1/placements/by-ref/{items[0]['external_ref']}").status_code == 404
+    # A duplicate key inside an item names the key, as the whole parse does.
+    dup = good[:700] + ['{"external_ref": "d", "external_ref": "e"}']
+    resp = raw_batch(api, '{"items": [' + ",".join(dup) + "]}")
+    assert_problem(resp, 400, "validation", field="external_ref")
+    assert api.get(f"/v1/placements/by-ref/{items[0]['external_ref']}").status_code == 404
+    # The same bad body under a key used for another body: still the parse's 400.
+    key = {"Idempotency-Key": f"raw-{prefix}"}
+    assert raw_batch(api, '{"items": [' + good[0] + "]}", headers=key).status_code == 200
+    resp = raw_batch(api, '{"items": [' + ",".join(bad[1:]) + "]}", headers=key)
+    assert_problem(resp, 400, "validation", field="body")
+    # The name written with an escape, odd spacing: the same answers as plain text.
+    resp = raw_batch(api, '{ "\\u0069tems" :\n[ ' + " ,\n".join(good[1:3]) + " ] }\n")
+    assert resp.status_code == 200, resp.text[:500]
+    assert [r["outcome"] for r in resp.json()["results"]] == ["created", "created"]
+    resp = raw_batch(api, "{\"items\":[" + ",".join(good[:1200]) + "]}")
+    assert resp.status_code == 200, resp.text[:500]
+    outcomes = [r["outcome"] for r in resp.json()["results"]]
+    assert outcomes == ["unchanged"] * 3 + ["created"] * 1197
+
+
 def test_pushes_are_isolated_by_organisation_and_tenant(api, other_tenant):
     ref = f"P-{run_id()}"
     mine = put(api, ref, payload(f"C-{run_id()}")).json()["placement"]

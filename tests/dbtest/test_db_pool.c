@@ -110,6 +110,73 @@ START_TEST(unique_violation_is_409_and_pool_stays_usable)
 }
 END_TEST
 
+/* A started statement runs while the caller works and is collected later;
+ * nothing else may come in between; a failure shows at the collection; a tx
+ * ended with one outstanding leaves its connection usable. */
+START_TEST(a_started_statement_is_collected_later)
+{
+	struct hearth_db_pool *pool = new_pool(1, 1000);
+	struct hearth_problem p;
+	struct hearth_tx *tx;
+	const char *one[2] = { "31", "started" };
+	const char *two[2] = { "32", "again" };
+	long before;
+	PGresult *r;
+
+	hearth_problem_clear(&p);
+	r = hearth_db_read_statement(pool, &actor_a, "probe_count", 0, NULL, &p);
+	ck_assert_ptr_nonnull(r);
+	before = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	ck_assert_int_eq(hearth_tx_query_start(tx, "probe_insert", 2, one, &p), 0);
+	r = hearth_tx_query_wait(tx, &p);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "31");
+	PQclear(r);
+	/* Two in a row, each collected before the next. */
+	ck_assert_int_eq(hearth_tx_query_start(tx, "probe_insert", 2, two, &p), 0);
+	r = hearth_tx_query_wait(tx, &p);
+	ck_assert_ptr_nonnull(r);
+	PQclear(r);
+	ck_assert_int_eq(hearth_tx_commit(tx, &p), 0);
+	hearth_tx_end(tx);
+
+	/* A failure comes with the collection; the tx stays failed. */
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	ck_assert_int_eq(hearth_tx_query_start(tx, "probe_insert", 2, one, &p), 0);
+	ck_assert_ptr_null(hearth_tx_query_wait(tx, &p));
+	ck_assert_str_eq(p.sqlstate, "23505");
+	ck_assert_int_eq(hearth_tx_query_start(tx, "probe_insert", 2, two, &p), -1);
+	ck_assert_str_eq(p.sqlstate, "23505");
+	hearth_tx_end(tx);
+
+	/* Another call before the collection is a 500, not a desynchronised pipeline. */
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	ck_assert_int_eq(hearth_tx_query_start(tx, "probe_count", 0, NULL, &p), 0);
+	ck_assert_ptr_null(hearth_tx_query(tx, "probe_count", 0, NULL, &p));
+	ck_assert_int_eq(p.status, 500);
+	hearth_tx_end(tx);
+	/* Nothing to collect: 500. */
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	ck_assert_ptr_null(hearth_tx_query_wait(tx, &p));
+	ck_assert_int_eq(p.status, 500);
+	hearth_tx_end(tx);
+	/* Ended with a started statement outstanding: rolled back, connection reusable. */
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	const char *three[2] = { "33", "dropped" };
+	ck_assert_int_eq(hearth_tx_query_start(tx, "probe_insert", 2, three, &p), 0);
+	hearth_tx_end(tx);
+	ck_assert_int_eq(hearth_tx_begin(pool, &actor_a, HEARTH_TX_READ_WRITE, &tx, &p), 0);
+	r = hearth_tx_query(tx, "probe_count", 0, NULL, &p);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(strtol(PQgetvalue(r, 0, 0), NULL, 10), before + 2);
+	PQclear(r);
+	hearth_tx_end(tx);
+	hearth_db_pool_free(pool);
+}
+END_TEST
+
 struct releaser {
 	struct hearth_tx *tx;
 	int delay_ms;
@@ -366,6 +433,7 @@ static Suite *suite(void)
 	tcase_add_unchecked_fixture(tc, fresh_database, NULL);
 	tcase_add_test(tc, a_statement_read_is_one_pipelined_round_trip);
 	tcase_add_test(tc, unique_violation_is_409_and_pool_stays_usable);
+	tcase_add_test(tc, a_started_statement_is_collected_later);
 	tcase_add_test(tc, exhausted_pool_waits_then_503);
 	tcase_add_test(tc, outage_gives_503_and_recovers);
 	tcase_add_test(tc, answer_past_the_query_deadline_is_503_and_the_connection_is_reset);

@@ -98,6 +98,33 @@ static int run_with(const char *member, enum hearth_validate_mode mode)
 	return run(json, mode);
 }
 
+/* A field's path is "<object>.<name>", cut to the error's field buffer as
+ * snprintf would cut it: a long unknown key inside an object, and a key as
+ * long as the buffer at the top. */
+START_TEST(long_paths_are_cut_to_the_field_buffer)
+{
+	char key[300], member[400], want[sizeof(prob.errors[0].field)];
+
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	snprintf(member, sizeof(member), "\"lots\":[{\"code\":\"L1\",\"%s\":1}]", key);
+	ck_assert_int_eq(run_with(member, HEARTH_VALIDATE_CREATE), -1);
+	memcpy(want, "lots[0].", 8);
+	memcpy(want + 8, key, sizeof(want) - 9);
+	want[sizeof(want) - 1] = '\0';
+	expect(want, "unknown field");
+
+	snprintf(member, sizeof(member), "\"%s\":1", key);
+	ck_assert_int_eq(run_with(member, HEARTH_VALIDATE_CREATE), -1);
+	memcpy(want, key, sizeof(want) - 1);
+	expect(want, "unknown field");
+
+	ck_assert_int_eq(run("{\"name\":\"Ty\",\"address\":{\"line1\":\"1 Rd\",\"postcode\":"
+			     "\"CF10 1AA\",\"zz\":1}}", HEARTH_VALIDATE_CREATE), -1);
+	expect("address.zz", "unknown field");
+}
+END_TEST
+
 START_TEST(valid_full_body)
 {
 	ck_assert_int_eq(run("{\"name\":\"Ty\",\"notes\":null,\"status\":\"active\",\"places\":10,"
@@ -412,6 +439,7 @@ int main(void)
 	tcase_add_test(tc, collects_all_and_caps);
 	tcase_add_test(tc, failure_counted_when_problem_full);
 	tcase_add_test(tc, not_an_object);
+	tcase_add_test(tc, long_paths_are_cut_to_the_field_buffer);
 	tcase_add_test(tc, embedded_nul_in_built_object);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -66,6 +66,30 @@ START_TEST(a_body_that_is_not_one_items_array_is_refused)
 }
 END_TEST
 
+/* An unparsed body: its items counted and found, only under the name spelled
+ * "items" and up to the cap; anything else is for the whole body's parse. */
+START_TEST(an_unparsed_body_gives_its_items_or_nothing)
+{
+	static const char *const refused[] = {
+		"{\"\\u0069tems\":[1]}", "{\"item\":[1]}", "{\"itemsx\":[1]}",
+		"{\"items\":[1],\"more\":1}", "{\"items\":[1 2]}", "{\"items\":{}}", "",
+		"{\"items\":[1,2,3,4,5]}",
+	};
+	const char *body = " {\"items\" : [ {\"a\":\"]\"} ,[1],\"x\", tru ]}\n";
+	struct push_slice s[4];
+
+	ck_assert_int_eq(push_items_find(body, strlen(body), s, 4), 4);
+	ck_assert_int_eq(strncmp(body + s[0].off, "{\"a\":\"]\"}", s[0].len), 0);
+	ck_assert_int_eq((int)s[1].len, 3);
+	ck_assert_int_eq(strncmp(body + s[3].off, "tru", s[3].len), 0); /* delimited, not checked */
+	ck_assert_int_eq(push_items_find("{\"items\":[]}", 12, s, 4), 0);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		ck_assert_msg(push_items_find(refused[i], strlen(refused[i]), s, 4) == -1, "%s",
+			      refused[i]);
+	ck_assert_int_eq(push_items_find(NULL, 0, s, 4), -1);
+}
+END_TEST
+
 /* Random bodies: generated values written by Jansson with random spacing. */
 START_TEST(random_bodies_read_back_item_for_item)
 {
@@ -125,6 +149,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, items_are_found_however_the_body_is_spaced_and_escaped);
 	tcase_add_test(tc, a_body_that_is_not_one_items_array_is_refused);
+	tcase_add_test(tc, an_unparsed_body_gives_its_items_or_nothing);
 	tcase_add_test(tc, random_bodies_read_back_item_for_item);
 	tcase_add_test(tc, strings_are_written_as_jansson_writes_them);
 	suite_add_tcase(s, tc);
