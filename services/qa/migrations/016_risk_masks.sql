@@ -19,6 +19,7 @@
 --     settings_occupied_masks, placements 040), tested bit by bit against a
 --     mask of each setting's reported months;
 --   * settings and providers are gathered apart, each a set of ids;
+--   * each setting's latest inspection is read from an index in that order;
 --   * the window's Reg 44 reports come from an index by month, and the
 --     missing Reg 44 pages (015) find their months with the same masks;
 --   * the subjects and facts are answered as they are (risk_parts): the
@@ -114,6 +115,16 @@ CREATE FUNCTION reg44_unreported(p_day date, p_months integer, p_settings uuid[]
     LEFT JOIN reported r ON r.setting_id = p.setting_id
     JOIN months m ON (p.mask & ~coalesce(r.mask, 0) & (1::bigint << m.bit)) <> 0
     $$;
+
+-- ---- each setting's latest inspection -------------------------------------------------
+-- The latest is the first by (inspected_on, created_at, id) descending;
+-- with id in the key the index answers that order itself, so the rule reads
+-- the first entry of each setting instead of sorting 20,000 inspections.
+-- Same leading keys: what read the old one reads this one.
+DROP INDEX inspections_latest_idx;
+CREATE INDEX inspections_latest_idx ON inspections
+    (tenant_id, setting_id, inspected_on DESC, created_at DESC, id DESC)
+    INCLUDE (provider_id, regulator, inspection_type, risk_band);
 
 -- ---- the rules ------------------------------------------------------------------
 -- The rules of risk_facts_placed (014), the Reg 44 months given as masks:
