@@ -38,6 +38,10 @@ class ServiceProcess:
                 "HEARTH_CURSOR_SECRET": secret, "HEARTH_DRAIN_TIMEOUT_S": "2", **extra}
 
     def start(self, **extra):
+        """Start it (stopping first the one this object started, if it still
+        runs: a second start would otherwise leave it running unseen, its
+        pidfile taken by the new one)."""
+        self.stop()
         log = open(os.path.join(self.run, "logs", f"{self.name}.log"), "a")
         self.proc = subprocess.Popen([self.bin], env=self.env(**extra), stdout=log, stderr=log,
                                      start_new_session=True)
