@@ -286,19 +286,27 @@ static PGresult *run(struct hearth_tx *tx, const char *stmt_name, const char *sq
 	return res;
 }
 
+/* Whether stmt_name is a statement of the table taking n_params: 0, or -1
+ * with the tx failed (a 500: the caller's mistake). */
+static int stmt_check(struct hearth_tx *tx, const char *stmt_name, int n_params,
+		      struct hearth_problem *p)
+{
+	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
+	char why[160];
+
+	if (def && def->n_params == n_params)
+		return 0;
+	snprintf(why, sizeof(why), "statement \"%s\" %s", stmt_name,
+		 def ? "called with the wrong number of parameters" : "is not in the table");
+	fail_internal(tx, why, p);
+	return -1;
+}
+
 PGresult *hearth_tx_query_named(struct hearth_tx *tx, const char *stmt_name, int n_params,
 				const char *const *params, struct hearth_problem *p)
 {
-	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
-
-	if (!def || def->n_params != n_params) {
-		char why[160];
-
-		snprintf(why, sizeof(why), "statement \"%s\" %s", stmt_name,
-			 def ? "called with the wrong number of parameters" : "is not in the table");
-		fail_internal(tx, why, p);
+	if (stmt_check(tx, stmt_name, n_params, p) != 0)
 		return NULL;
-	}
 	return run(tx, stmt_name, NULL, n_params, params, p);
 }
 
@@ -325,7 +333,7 @@ int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
 /* Everything queued so far is on its way to the server: flush libpq's output
  * buffer, reading as we go (a server blocked on writing results to us would
  * never read the rest). 0; 1 when the deadline passed first, -1 when the
- * connection failed (either way the slot is marked broken). */
+ * connection failed. */
 static int flush_out(struct hearth_tx *tx)
 {
 	struct timespec deadline;
@@ -347,32 +355,24 @@ static int flush_out(struct hearth_tx *tx)
 		if ((pfd.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) && !PQconsumeInput(tx->conn))
 			break;
 	}
-	if (flushed != 0) {
-		hearth_db_slot_mark_broken(tx->slot);
-		return flushed == 1 ? 1 : -1;
-	}
-	return 0;
+	return flushed == 0 ? 0 : flushed == 1 ? 1 : -1;
 }
 
 int hearth_tx_query_start_named(struct hearth_tx *tx, const char *stmt_name, int n_params,
 				const char *const *params, struct hearth_problem *p)
 {
-	const struct hearth_stmt_def *def = hearth_db_find_stmt(tx->pool, stmt_name);
 	int idx, flushed;
 
 	if (tx->failed) {
 		*p = tx->failure;
 		return -1;
 	}
-	if (!def || def->n_params != n_params || tx->started >= 0) {
-		char why[160];
-
-		snprintf(why, sizeof(why), "statement \"%s\" %s", stmt_name,
-			 tx->started >= 0 ? "started before the last one was collected"
-			 : def ? "called with the wrong number of parameters" : "is not in the table");
-		fail_internal(tx, why, p);
+	if (tx->started >= 0) {
+		fail_internal(tx, "a statement started before the last one was collected", p);
 		return -1;
 	}
+	if (stmt_check(tx, stmt_name, n_params, p) != 0)
+		return -1;
 	idx = tx->pending;
 	if (send_prepared(tx, stmt_name, n_params, params, p) != 0)
 		return -1;
@@ -406,6 +406,19 @@ PGresult *hearth_tx_query_wait(struct hearth_tx *tx, struct hearth_problem *p)
 	return res;
 }
 
+/* Read and drop the results of whatever is still pending (a started
+ * statement's sync is sent already; otherwise one is sent now). */
+static void settle_pending(struct hearth_tx *tx)
+{
+	struct hearth_problem ignored;
+
+	hearth_problem_clear(&ignored);
+	if (tx->started >= 0)
+		drain(tx, -1, NULL, &ignored);
+	else
+		sync_and_drain(tx, -1, NULL, &ignored);
+}
+
 int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p)
 {
 	if (tx->failed) {
@@ -427,15 +440,8 @@ void hearth_tx_end(struct hearth_tx *tx)
 		return;
 	/* Statements queued but never sent with a query or commit: flush them out
 	 * so the connection can leave pipeline mode; the pool rolls back. */
-	if (tx->pending > 0 && PQstatus(tx->conn) == CONNECTION_OK) {
-		struct hearth_problem ignored;
-
-		hearth_problem_clear(&ignored);
-		if (tx->started >= 0)
-			drain(tx, -1, NULL, &ignored);
-		else
-			sync_and_drain(tx, -1, NULL, &ignored);
-	}
+	if (tx->pending > 0 && PQstatus(tx->conn) == CONNECTION_OK)
+		settle_pending(tx);
 	if (PQpipelineStatus(tx->conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(tx->conn))
 		hearth_db_slot_mark_broken(tx->slot);
 	hearth_db_release(tx->pool, tx->slot);
@@ -444,19 +450,13 @@ void hearth_tx_end(struct hearth_tx *tx)
 
 int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem *p)
 {
-	struct hearth_problem ignored;
-
 	if (PQstatus(tx->conn) != CONNECTION_OK) {
 		fail(tx, NULL, p);
 		return -1;
 	}
 	/* Statements still queued belong to the transaction being given up. */
 	if (tx->pending > 0) {
-		hearth_problem_clear(&ignored);
-		if (tx->started >= 0)
-			drain(tx, -1, NULL, &ignored);
-		else
-			sync_and_drain(tx, -1, NULL, &ignored);
+		settle_pending(tx);
 		if (PQstatus(tx->conn) != CONNECTION_OK) {
 			fail(tx, NULL, p);
 			return -1;

@@ -262,6 +262,7 @@ struct pushes_handle_batch {
 	struct push_item *items;
 	json_t **json;                   /* each item's parsed value (NULL once freed) */
 	int owns_json;                   /* parsed here, item by item: decref'd here */
+	size_t parsed;                   /* items [0, parsed) parsed here (and fine) */
 	size_t n;
 	size_t *chunk_index;             /* chunk position -> item index */
 	const char *body;                /* the request's text, and where each item lies */
@@ -553,13 +554,15 @@ static int ready_item(struct pushes_handle_batch *b, size_t i)
 				JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 	if (!b->json[i])
 		return 1;
+	b->parsed = i + 1;
 	return validate_item(b, i) == 0 ? 0 : -1;
 }
 
-/* Whether every item read from the text parses (always, for a parsed body). */
+/* Whether every item read from the text parses (always, for a parsed body):
+ * those not parsed yet are tried, and dropped again. */
 static int all_items_parse(const struct pushes_handle_batch *b)
 {
-	for (size_t i = 0; b->owns_json && i < b->n; i++) {
+	for (size_t i = b->parsed; b->owns_json && i < b->n; i++) {
 		json_t *v = json_loadb(b->body + b->slices[i].off, b->slices[i].len,
 				       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 		if (!v)
@@ -663,14 +666,17 @@ static void batch_release(struct pushes_handle_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Room for n items. 0, or -1 when out of memory. */
-static int batch_alloc(struct pushes_handle_batch *b, size_t n, size_t body_len)
+/* Room for n items; `slices` (malloc'd, where the items lie in the body's
+ * text) becomes the batch's, or NULL: room for them. 0, or -1 when out of
+ * memory. */
+static int batch_alloc(struct pushes_handle_batch *b, size_t n, size_t body_len,
+		       struct push_slice *slices)
 {
 	b->n = n;
 	b->text = (struct hearth_buf)HEARTH_BUF_INIT(2 * body_len + 64);
 	b->items = calloc(n ? n : 1, sizeof(*b->items));
 	b->json = calloc(n ? n : 1, sizeof(*b->json));
-	b->slices = calloc(n ? n : 1, sizeof(*b->slices));
+	b->slices = slices ? slices : calloc(n ? n : 1, sizeof(*b->slices));
 	b->chunk_index = calloc(PUSH_CHUNK, sizeof(*b->chunk_index));
 	b->ref_slots = malloc(REF_SLOTS * sizeof(*b->ref_slots));
 	if (!b->items || !b->json || !b->slices || !b->chunk_index || !b->ref_slots)
@@ -699,17 +705,20 @@ static int batch_from_text(struct hearth_request *req)
 		return 0;
 	slices = malloc(PUSH_BATCH_MAX_ITEMS * sizeof(*slices));
 	n = slices ? push_items_find(req->body, req->body_len, slices, PUSH_BATCH_MAX_ITEMS) : -1;
-	if (n >= 0 && batch_alloc(&b, (size_t)n, req->body_len) == 0) {
-		memcpy(b.slices, slices, (size_t)n * sizeof(*slices));
+	if (n < 0) {
+		free(slices);
+		return 0;
+	}
+	/* The slices are the batch's from here, allocated or not. */
+	if (batch_alloc(&b, (size_t)n, req->body_len, slices) == 0) {
 		b.body = req->body;
 		b.owns_json = 1;
 		answered = run_batch(req, &b) == BATCH_ANSWERED;
-	} else if (n >= 0) {
+	} else {
 		hearth_problem_out_of_memory(&p);
 		hearth_respond_problem(req, &p);
 		answered = 1;
 	}
-	free(slices);
 	batch_release(&b);
 	return answered;
 }
@@ -728,7 +737,7 @@ static void batch_from_tree(struct hearth_request *req, const json_t *body)
 	items = batch_items(body, &p);
 	if (!items)
 		goto fail;
-	if (batch_alloc(&b, json_array_size(items), req->body_len) != 0) {
+	if (batch_alloc(&b, json_array_size(items), req->body_len, NULL) != 0) {
 		hearth_problem_out_of_memory(&p);
 		goto fail;
 	}

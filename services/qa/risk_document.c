@@ -90,7 +90,7 @@ static int add_override(struct hearth_buf *out, PGresult *res, int row)
 }
 
 /* Subject k's document. */
-static int add_subject(struct hearth_buf *out, PGresult *res, struct risk_index *index, int k,
+static int add_subject(struct hearth_buf *out, PGresult *res, const struct risk_index *index, int k,
 		       const char *day)
 {
 	const struct risk_subject *s = &index->subjects[k];

@@ -10,7 +10,6 @@
  * (bench ids share their first 30 characters) was most of the time.
  */
 #define _GNU_SOURCE /* qsort_r */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,23 +39,19 @@ const char *risk_rank_name(enum risk_rank rank)
 	return rank_names[rank];
 }
 
-/* Hex digit values; -1 for anything else (canonical uuids are lowercase). */
-static signed char hex_value[256];
-
-static void hex_value_init(void)
+/* A lowercase hex digit's value, or -1 (canonical uuids are lowercase). */
+static int hex_digit(unsigned char c)
 {
-	memset(hex_value, -1, sizeof(hex_value));
-	for (int c = '0'; c <= '9'; c++)
-		hex_value[c] = (signed char)(c - '0');
-	for (int c = 'a'; c <= 'f'; c++)
-		hex_value[c] = (signed char)(c - 'a' + 10);
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* `digits` hex digits of text into *acc; -1 if any is not one. */
 static int hex_group(const char *text, int digits, uint64_t *acc)
 {
 	for (int i = 0; i < digits; i++) {
-		int d = hex_value[(unsigned char)text[i]];
+		int d = hex_digit((unsigned char)text[i]);
 
 		if (d < 0)
 			return -1;
@@ -161,7 +156,8 @@ static int gather(struct risk_index *index, const struct risk_key_row *keys, int
 	return count;
 }
 
-/* Subject k's reasons into index->reasons, unordered; returns the count. */
+/* Subject k's reasons into the scratch index->reasons, unordered; returns
+ * the count. */
 static int reasons_gather(struct risk_index *index, int k)
 {
 	const struct risk_key_row *first = &index->subject_keys[index->group_first[k]];
@@ -184,11 +180,30 @@ static enum risk_rank rank_of(const char *rag)
 	return is(rag, "amber") ? RISK_AMBER : RISK_GREEN;
 }
 
-/* Subject k: its rows, override and ranks. */
-static void subject_rank(struct risk_index *index, int k)
+/* Subject k: its rows, override, reasons (gathered into the scratch, put in
+ * order and kept after those of subject k - 1) and ranks. 0, or -1 when out
+ * of memory. */
+static int subject_build(struct risk_index *index, int k)
 {
 	struct risk_subject *s = &index->subjects[k];
-	int n = reasons_gather(index, k);
+	int n = reasons_gather(index, k), first = index->reason_first[k];
+	const int *reasons;
+
+	if ((size_t)first + (size_t)n > index->reason_cap) {
+		size_t cap = index->reason_cap * 2 > (size_t)first + (size_t)n ?
+				     index->reason_cap * 2 :
+				     (size_t)first + (size_t)n;
+		int *grown = realloc(index->reason_rows, cap * sizeof(int));
+
+		if (!grown)
+			return -1;
+		index->reason_rows = grown;
+		index->reason_cap = cap;
+	}
+	qsort_r(index->reasons, (size_t)n, sizeof(int), reason_compare, (void *)index->parts);
+	memcpy(index->reason_rows + first, index->reasons, (size_t)n * sizeof(int));
+	index->reason_first[k + 1] = first + n;
+	reasons = index->reason_rows + first;
 
 	s->row = index->subject_keys[index->group_first[k]].row;
 	s->override_row = -1;
@@ -197,11 +212,11 @@ static void subject_rank(struct risk_index *index, int k)
 			s->override_row = index->subject_keys[m].row;
 			break;
 		}
-	s->computed = RISK_GREEN;
-	for (int i = 0; i < n && s->computed != RISK_RED; i++)
-		s->computed = rank_of(index->parts[index->reasons[i]].rag);
+	/* In order, the first reason is the worst. */
+	s->computed = n ? rank_of(index->parts[reasons[0]].rag) : RISK_GREEN;
 	s->rank = s->override_row < 0 ? s->computed :
 					rank_of(index->parts[s->override_row].override_rag);
+	return 0;
 }
 
 /* Sort the rows into keys: subjects by (type, id), facts by setting (those
@@ -253,10 +268,7 @@ static int keys_fill(struct risk_index *index, int n)
 
 int risk_index_build(struct risk_index *index, const struct risk_part *parts, int n)
 {
-	static pthread_once_t hex_once = PTHREAD_ONCE_INIT;
 	size_t rows = (size_t)(n > 0 ? n : 0) + 1;
-
-	pthread_once(&hex_once, hex_value_init);
 
 	memset(index, 0, sizeof(*index));
 	index->parts = parts;
@@ -266,29 +278,30 @@ int risk_index_build(struct risk_index *index, const struct risk_part *parts, in
 	index->group_first = malloc((rows + 1) * sizeof(int));
 	index->subjects = malloc(rows * sizeof(struct risk_subject));
 	index->reasons = malloc(rows * sizeof(int));
+	index->reason_first = malloc((rows + 1) * sizeof(int));
 	if (!index->subject_keys || !index->by_setting || !index->by_provider ||
-	    !index->group_first || !index->subjects || !index->reasons || keys_fill(index, n) != 0)
+	    !index->group_first || !index->subjects || !index->reasons || !index->reason_first ||
+	    keys_fill(index, n) != 0)
 		goto fail;
 	for (int i = 0; i < index->n_subject_keys; i++)
 		if (i == 0 || index->subject_keys[i].type != index->subject_keys[i - 1].type ||
 		    key_compare(&index->subject_keys[i].key, &index->subject_keys[i - 1].key) != 0)
 			index->group_first[index->n_subjects++] = i;
 	index->group_first[index->n_subjects] = index->n_subject_keys;
+	index->reason_first[0] = 0;
 	for (int k = 0; k < index->n_subjects; k++)
-		subject_rank(index, k);
+		if (subject_build(index, k) != 0)
+			goto fail;
 	return 0;
 fail:
 	risk_index_release(index);
 	return -1;
 }
 
-int risk_index_reasons(struct risk_index *index, int k, const int **rows)
+int risk_index_reasons(const struct risk_index *index, int k, const int **rows)
 {
-	int n = reasons_gather(index, k);
-
-	qsort_r(index->reasons, (size_t)n, sizeof(int), reason_compare, (void *)index->parts);
-	*rows = index->reasons;
-	return n;
+	*rows = index->reason_rows + index->reason_first[k];
+	return index->reason_first[k + 1] - index->reason_first[k];
 }
 
 void risk_index_release(struct risk_index *index)
@@ -299,5 +312,7 @@ void risk_index_release(struct risk_index *index)
 	free(index->group_first);
 	free(index->subjects);
 	free(index->reasons);
+	free(index->reason_rows);
+	free(index->reason_first);
 	memset(index, 0, sizeof(*index));
 }

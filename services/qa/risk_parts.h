@@ -24,6 +24,8 @@
 #ifndef HEARTH_QA_RISK_PARTS_H
 #define HEARTH_QA_RISK_PARTS_H
 
+#include <stddef.h>
+
 /* One row of risk_parts(), its values as text; NULL where SQL NULL. A
  * subject row has subject_type and subject_id; a fact row has scope,
  * provider_id, rule and rag. */
@@ -52,7 +54,10 @@ struct risk_index {
 	struct risk_key_row *subject_keys, *by_setting, *by_provider;
 	int n_subject_keys, n_by_setting, n_by_provider;
 	int *group_first; /* subject k's keys: [group_first[k], group_first[k + 1]) */
-	int *reasons;     /* scratch for risk_index_reasons() */
+	int *reasons;     /* scratch: one subject's reasons as they are gathered */
+	int *reason_rows; /* every subject's reasons in order, subject after subject */
+	int *reason_first; /* subject k's: [reason_first[k], reason_first[k + 1]) */
+	size_t reason_cap;
 };
 
 /* Index parts[0, n) and rank every subject. 0, or -1 when out of memory or
@@ -63,9 +68,9 @@ int risk_index_build(struct risk_index *index, const struct risk_part *parts, in
 	__attribute__((warn_unused_result));
 
 /* The reasons of subject k (0 <= k < n_subjects), in order, as rows of
- * parts: *rows points into the index and stays valid until the next call.
- * Returns their count. */
-int risk_index_reasons(struct risk_index *index, int k, const int **rows);
+ * parts: *rows points into the index, valid until it is released. Returns
+ * their count. */
+int risk_index_reasons(const struct risk_index *index, int k, const int **rows);
 
 void risk_index_release(struct risk_index *index);
 
