@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run Check unit-test binaries; print each suite's summary and a total line
 # "unit: N passed, N failed". Under VALGRIND=1 each runs under valgrind
-# (CK_FORK=no so valgrind sees the tests themselves) and any error fails it.
+# (CK_FORK=no so valgrind sees the tests themselves) and any error fails it;
+# under sanitizers a UBSan report fails its suite.
 set -uo pipefail
 passed=0 failed=0
 # Test keys generated once for the whole run (see tests/unit/common/support_auth.c).
@@ -24,8 +25,12 @@ for bin in "$@"; do
 	if [ -z "$line" ]; then
 		checks=1 bad=1
 	fi
+	# UBSan reports and goes on: its report is a failure all the same.
+	if grep -q 'runtime error:' <<<"$out"; then
+		rc=98
+	fi
 	if ((rc != 0)) && ((bad == 0)); then
-		bad=1 # a crash, a leak or a valgrind error after the suite's summary
+		bad=1 # a crash, a leak, a valgrind or UBSan error after the suite's summary
 	fi
 	passed=$((passed + checks - bad))
 	failed=$((failed + bad))

@@ -279,8 +279,12 @@ int risk_index_build(struct risk_index *index, const struct risk_part *parts, in
 	index->subjects = malloc(rows * sizeof(struct risk_subject));
 	index->reasons = malloc(rows * sizeof(int));
 	index->reason_first = malloc((rows + 1) * sizeof(int));
+	/* Grown as needed: a setting of a provider with stops may share them. */
+	index->reason_cap = rows;
+	index->reason_rows = malloc(rows * sizeof(int));
 	if (!index->subject_keys || !index->by_setting || !index->by_provider ||
 	    !index->group_first || !index->subjects || !index->reasons || !index->reason_first ||
+	    !index->reason_rows ||
 	    keys_fill(index, n) != 0)
 		goto fail;
 	for (int i = 0; i < index->n_subject_keys; i++)
