@@ -5,9 +5,11 @@
  */
 #include <stdio.h>
 
+#include "db_internal.h"
 #include "hearth/audit.h"
 
-static const char audit_sql[] =
+/* Prepared on every pooled connection (db_pool.c) as HEARTH_DB_AUDIT_STMT. */
+const char hearth_audit_sql[] =
 	"INSERT INTO audit.events (tenant_id, org_id, sub, method, path, resource, resource_id, "
 	"status, request_id) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8::int, $9)";
 
@@ -16,7 +18,7 @@ int hearth_audit_queue(struct hearth_tx *tx, const struct hearth_audit_entry *e,
 {
 	const struct hearth_db_actor *a = hearth_tx_actor(tx);
 	char status[16];
-	const char *params[9];
+	const char *params[HEARTH_DB_AUDIT_PARAMS];
 
 	snprintf(status, sizeof(status), "%d", e->status);
 	params[0] = a->tenant_id;
@@ -28,5 +30,5 @@ int hearth_audit_queue(struct hearth_tx *tx, const struct hearth_audit_entry *e,
 	params[6] = e->resource_id;
 	params[7] = status;
 	params[8] = a->request_id;
-	return hearth_tx_queue_sql(tx, audit_sql, 9, params, p);
+	return hearth_tx_queue_prepared(tx, HEARTH_DB_AUDIT_STMT, HEARTH_DB_AUDIT_PARAMS, params, p);
 }

@@ -16,6 +16,22 @@
 /* Name of the prepared statement that sets the row-level-security context. */
 #define HEARTH_DB_CTX_STMT "hearth_ctx"
 
+/* Prepared on every connection with the context statement, because every
+ * audited request sends them: the audit row (audit.c owns its SQL), and the
+ * transaction's BEGIN and COMMIT. Sent as text they were parsed, and the
+ * audit INSERT planned with its policy, on every request. */
+#define HEARTH_DB_AUDIT_STMT "hearth_audit"
+#define HEARTH_DB_AUDIT_PARAMS 9
+extern const char hearth_audit_sql[];
+#define HEARTH_DB_BEGIN_STMT "hearth_begin"
+#define HEARTH_DB_BEGIN_RO_STMT "hearth_begin_ro"
+#define HEARTH_DB_COMMIT_STMT "hearth_commit"
+
+/* Queue a statement prepared on every connection (above), as
+ * hearth_tx_queue_sql() queues text. */
+int hearth_tx_queue_prepared(struct hearth_tx *tx, const char *name, int n_params,
+			     const char *const *params, struct hearth_problem *p);
+
 struct hearth_db_slot;
 
 /* Borrow a live connection, waiting up to the acquire timeout. Returns 0, or -1

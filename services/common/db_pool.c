@@ -222,7 +222,8 @@ static int looks_dead(PGconn *conn)
 	return PQstatus(conn) != CONNECTION_OK;
 }
 
-/* Prepare the context statement and the service's table in one round trip. */
+/* Prepare the common statements (db_internal.h) and the service's table in
+ * one round trip. */
 static int prepare_all(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 {
 	PGconn *conn = slot->conn;
@@ -233,9 +234,16 @@ static int prepare_all(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 	hearth_db_query_deadline(pool, &deadline);
 	if (!PQenterPipelineMode(conn))
 		return -1;
-	if (!PQsendPrepare(conn, HEARTH_DB_CTX_STMT, ctx_sql, 5, NULL))
-		rc = -1;
-	n++;
+	static const struct hearth_stmt_def common[] = {
+		{ HEARTH_DB_CTX_STMT, ctx_sql, 5 },
+		{ HEARTH_DB_AUDIT_STMT, hearth_audit_sql, HEARTH_DB_AUDIT_PARAMS },
+		{ HEARTH_DB_BEGIN_STMT, "BEGIN", 0 },
+		{ HEARTH_DB_BEGIN_RO_STMT, "BEGIN READ ONLY", 0 },
+		{ HEARTH_DB_COMMIT_STMT, "COMMIT", 0 },
+	};
+	for (size_t i = 0; rc == 0 && i < sizeof(common) / sizeof(common[0]); i++, n++)
+		if (!PQsendPrepare(conn, common[i].name, common[i].sql, common[i].n_params, NULL))
+			rc = -1;
 	for (const struct hearth_stmt_def *s = pool->stmts; rc == 0 && s && s->name; s++, n++)
 		if (!PQsendPrepare(conn, s->name, s->sql, s->n_params, NULL))
 			rc = -1;

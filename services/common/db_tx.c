@@ -220,7 +220,8 @@ static int queue_begin(struct hearth_tx *tx, int read_only, struct hearth_proble
 	ctx[4] = tx->actor.request_id ? tx->actor.request_id : "";
 
 	if ((PQpipelineStatus(tx->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(tx->conn)) ||
-	    send_sql(tx, read_only ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, p) != 0 ||
+	    send_prepared(tx, read_only ? HEARTH_DB_BEGIN_RO_STMT : HEARTH_DB_BEGIN_STMT, 0, NULL,
+			  p) != 0 ||
 	    send_prepared(tx, HEARTH_DB_CTX_STMT, 5, ctx, p) != 0) {
 		if (!tx->failed)
 			fail(tx, NULL, p);
@@ -330,6 +331,20 @@ int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
 	return send_sql(tx, sql, n_params, params, p);
 }
 
+int hearth_tx_queue_prepared(struct hearth_tx *tx, const char *name, int n_params,
+			     const char *const *params, struct hearth_problem *p)
+{
+	if (tx->failed) {
+		*p = tx->failure;
+		return -1;
+	}
+	if (tx->started >= 0) {
+		fail_internal(tx, "a statement queued while a started one is not collected", p);
+		return -1;
+	}
+	return send_prepared(tx, name, n_params, params, p);
+}
+
 /* Everything queued so far is on its way to the server: flush libpq's output
  * buffer, reading as we go (a server blocked on writing results to us would
  * never read the rest). 0; 1 when the deadline passed first, -1 when the
@@ -429,7 +444,7 @@ int hearth_tx_commit(struct hearth_tx *tx, struct hearth_problem *p)
 		fail_internal(tx, "commit while a started statement is not collected", p);
 		return -1;
 	}
-	if (send_sql(tx, "COMMIT", 0, NULL, p) != 0)
+	if (send_prepared(tx, HEARTH_DB_COMMIT_STMT, 0, NULL, p) != 0)
 		return -1;
 	return sync_and_drain(tx, -1, NULL, p);
 }
@@ -497,7 +512,7 @@ PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
 	idx = tx->pending;
 	/* Query and COMMIT ride with BEGIN and the context: one round trip. */
 	if (send_prepared(tx, stmt_name, n_params, params, p) != 0 ||
-	    send_sql(tx, "COMMIT", 0, NULL, p) != 0)
+	    send_prepared(tx, HEARTH_DB_COMMIT_STMT, 0, NULL, p) != 0)
 		goto out;
 	if (sync_and_drain(tx, idx, &res, p) != 0)
 		res = NULL;

@@ -37,45 +37,77 @@ static void put_raw(struct line *l, const char *s)
 	l->len += n;
 }
 
-/* Append a JSON string value with escaping; long values are cut, never overflow. */
+/* Append a JSON string value with escaping; long values are cut, never overflow.
+ * Characters are copied one by one into the line: a request's line has a
+ * dozen values, and this runs once per request. */
 static void put_str(struct line *l, const char *key, const char *value)
 {
-	char esc[8];
+	static const char hex[] = "0123456789abcdef";
+	const size_t room = sizeof(l->text) - 16;
 
 	if (!value)
 		return;
 	put_raw(l, ",\"");
 	put_raw(l, key);
 	put_raw(l, "\":\"");
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if (l->len >= sizeof(l->text) - 16)
-			break;
+	for (const unsigned char *p = (const unsigned char *)value; *p && l->len < room; p++) {
 		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\'; esc[1] = (char)*p; esc[2] = '\0';
+			l->text[l->len++] = '\\';
+			l->text[l->len++] = (char)*p;
 		} else if (*p < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			memcpy(l->text + l->len, "\\u00", 4);
+			l->text[l->len + 4] = hex[*p >> 4];
+			l->text[l->len + 5] = hex[*p & 0xf];
+			l->len += 6;
 		} else {
-			esc[0] = (char)*p; esc[1] = '\0';
+			l->text[l->len++] = (char)*p;
 		}
-		put_raw(l, esc);
 	}
 	put_raw(l, "\"");
+}
+
+/* Append `v` in decimal, zero-padded to at least `width` digits. The access
+ * line is written once per request: snprintf's format parsing was a visible
+ * share of a fast read's time. */
+static void put_uint(struct line *l, unsigned long long v, int width)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < (int)sizeof(digits));
+	while (n < width && n < (int)sizeof(digits))
+		digits[n++] = '0';
+	while (n > 0 && l->len < sizeof(l->text) - 2)
+		l->text[l->len++] = digits[--n];
 }
 
 static void put_head(struct line *l, enum hearth_log_level level)
 {
 	struct timespec ts;
 	struct tm tm;
-	char stamp[64];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 	l->len = 0;
+	/* "2026-01-31T09:00:00.123Z" */
 	put_raw(l, "{\"ts\":\"");
-	put_raw(l, stamp);
-	put_raw(l, "\"");
+	put_uint(l, (unsigned long long)(tm.tm_year + 1900), 4);
+	put_raw(l, "-");
+	put_uint(l, (unsigned long long)(tm.tm_mon + 1), 2);
+	put_raw(l, "-");
+	put_uint(l, (unsigned long long)tm.tm_mday, 2);
+	put_raw(l, "T");
+	put_uint(l, (unsigned long long)tm.tm_hour, 2);
+	put_raw(l, ":");
+	put_uint(l, (unsigned long long)tm.tm_min, 2);
+	put_raw(l, ":");
+	put_uint(l, (unsigned long long)tm.tm_sec, 2);
+	put_raw(l, ".");
+	put_uint(l, (unsigned long long)(ts.tv_nsec / 1000000), 3);
+	put_raw(l, "Z\"");
 	put_str(l, "level", level_names[level]);
 	put_str(l, "service", log_service);
 }
@@ -107,7 +139,6 @@ void hearth_log(enum hearth_log_level level, const char *fmt, ...)
 void hearth_log_request(const struct hearth_log_request *r, const char *msg)
 {
 	struct line l;
-	char num[64];
 	enum hearth_log_level level = r->status >= 500 ? HEARTH_LOG_ERROR : HEARTH_LOG_INFO;
 
 	if (level < log_min)
@@ -120,7 +151,14 @@ void hearth_log_request(const struct hearth_log_request *r, const char *msg)
 	put_str(&l, "sub", r->sub);
 	put_str(&l, "method", r->method);
 	put_str(&l, "route", r->route);
-	snprintf(num, sizeof(num), ",\"status\":%d,\"latency_ms\":%.3f", r->status, r->latency_ms);
-	put_raw(&l, num);
+	/* latency_ms with three decimals, from whole microseconds. */
+	double ms = r->latency_ms > 0 ? (r->latency_ms < 1e12 ? r->latency_ms : 1e12) : 0;
+	unsigned long long us = (unsigned long long)(ms * 1000.0 + 0.5);
+	put_raw(&l, ",\"status\":");
+	put_uint(&l, (unsigned long long)(r->status > 0 ? r->status : 0), 1);
+	put_raw(&l, ",\"latency_ms\":");
+	put_uint(&l, us / 1000, 1);
+	put_raw(&l, ".");
+	put_uint(&l, us % 1000, 3);
 	flush_line(&l);
 }

@@ -44,7 +44,9 @@ const struct hearth_stmt_def placement_stmts[] = {
 	  PLACEMENT_VALUES("coalesce(d->>'external_ref', new_id::text)") ", d->>'stop_override_reason' "
 	  "FROM (SELECT $1::jsonb AS d, gen_random_uuid() AS new_id) AS input "
 	  "RETURNING placement_doc(placements)", 1 },
-	{ "placement_get", "SELECT placement_doc(p), p.version FROM placements p WHERE p.id = $1", 1 },
+	{ "placement_get",
+	  "SELECT " PLACEMENT_DOC ", p.version FROM placements p" PLACEMENT_DISTANCE
+	  "WHERE p.id = $1", 1 },
 	{ "placement_lock",
 	  "SELECT placement_doc(p) FROM placements p WHERE p.id = $1 FOR UPDATE", 1 },
 	{ "placement_update",
@@ -59,9 +61,10 @@ const struct hearth_stmt_def placement_stmts[] = {
 	 * ordered index from the planner: each branch walks its index in order
 	 * and stops at the page size. The branches return keys only, so the
 	 * organisation's branch reads placements_list_cover_idx alone (migration
-	 * 018); the page's rows are read by id for their documents. */
+	 * 018); the page's rows are read by id for their documents, built in the
+	 * statement (PLACEMENT_DOC). */
 	{ "placement_list",
-	  "SELECT placement_doc(p), hearth.sort_ts(l.created_at), l.id FROM ("
+	  "SELECT " PLACEMENT_DOC ", hearth.sort_ts(l.created_at), l.id FROM ("
 	  " (SELECT p.created_at, p.id FROM placements p"
 	  "  WHERE p.tenant_id = hearth.current_tenant() AND p.org_id = hearth.current_org()"
 	  PLACEMENT_LIST_FILTERS " ORDER BY p.created_at, p.id LIMIT $10)"
@@ -71,7 +74,8 @@ const struct hearth_stmt_def placement_stmts[] = {
 	  "    AND p.org_id <> hearth.current_org()"
 	  PLACEMENT_LIST_FILTERS " ORDER BY p.created_at, p.id LIMIT $10)"
 	  " ORDER BY 1, 2 LIMIT $10"
-	  ") AS l JOIN placements p ON p.id = l.id ORDER BY l.created_at, l.id", 10 },
+	  ") AS l JOIN placements p ON p.id = l.id" PLACEMENT_DISTANCE
+	  "ORDER BY l.created_at, l.id", 10 },
 	/* For the 409 of a stop in force: which stop (migration 010). */
 	{ "placement_stop_in_force",
 	  "SELECT placement_stop_in_force($1::uuid, $2::uuid, $3::date)", 3 },

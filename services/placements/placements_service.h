@@ -96,6 +96,14 @@ extern const struct hearth_stmt_def child_stmts[];
 extern const struct hearth_stmt_def placement_stmts[];
 extern const struct hearth_stmt_def ipa_stmts[];
 
+/* A placement's document in the statement that reads the row `p`: with the
+ * distance joined in FROM, both parts are inlined into the statement
+ * (migration 041), where placement_doc(p) would run a query of its own per
+ * row. For reads; writes return placement_doc() of the one row they touch. */
+#define PLACEMENT_DOC "placement_doc_of(p, g.miles, g.radius)"
+#define PLACEMENT_DISTANCE \
+	" LEFT JOIN LATERAL placement_distance(p.tenant_id, p.org_id, p.setting_id) AS g ON true "
+
 /* GET /v1/placements/{id}/ipas: 404 unless the placement is one of the
  * caller's organisation's, then the generic list of its IPA versions. */
 void ipas_handle_list(struct hearth_request *req);

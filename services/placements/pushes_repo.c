@@ -24,7 +24,7 @@ const struct hearth_stmt_def push_stmts[] = {
 	{ "push_refresh_statistics", "SELECT refresh_push_statistics()", 0 },
 	/* (doc, id): the id for the read's audit row. */
 	{ "push_get",
-	  "SELECT placement_doc(p), p.id FROM placements p "
+	  "SELECT " PLACEMENT_DOC ", p.id FROM placements p" PLACEMENT_DISTANCE
 	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1", 1 },
 	/* The version If-Match is checked against, locked until the push commits. */
 	{ "push_lock",
@@ -32,9 +32,10 @@ const struct hearth_stmt_def push_stmts[] = {
 	  "WHERE p.org_id = hearth.current_org() AND p.external_ref = $1 FOR UPDATE", 1 },
 	/* The PUT answer: {outcome, placement, child}, and the version for the ETag. */
 	{ "push_answer",
-	  "SELECT jsonb_build_object('outcome', $2::text, 'placement', placement_doc(p), "
+	  "SELECT jsonb_build_object('outcome', $2::text, 'placement', " PLACEMENT_DOC ", "
 	  "  'child', child_doc(c)), p.version "
-	  "FROM placements p JOIN children c ON c.tenant_id = p.tenant_id AND c.id = p.child_id "
+	  "FROM placements p JOIN children c ON c.tenant_id = p.tenant_id AND c.id = p.child_id"
+	  PLACEMENT_DISTANCE
 	  "WHERE p.id = $1::uuid", 2 },
 	{ NULL, NULL, 0 },
 };

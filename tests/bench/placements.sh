@@ -362,13 +362,20 @@ SQL
 	} >"$HEARTH_RUN_DIR/placements-explain.txt" 2>&1 || true
 	run_wrk get /v1/placements/ $((2 * per_council))
 
+	# The service's own transaction, statement for statement: BEGIN,
+	# hearth.begin_request() (the RLS context and the organisation's standing),
+	# the route's statement, the read's audit row (audit.c), COMMIT. The
+	# service waits for the document before it queues the audit row; here all
+	# five go in one round trip.
 	echo "bench: pgbench, the same read as hearth_placements ($conns clients, -j 2)"
+	pg_id="'$placement_prefix' || lpad(to_hex(:n::int), 12, '0')"
 	cat >"$HEARTH_RUN_DIR/placement_get.sql" <<SQL
 \\set n random(1, $((2 * per_council)))
 \\startpipeline
 BEGIN;
-SELECT set_config('hearth.tenant_id', '$tenant', true), set_config('hearth.org_id', '$council1', true), set_config('hearth.sub', 'bench', true), set_config('hearth.roles', 'integration', true), set_config('hearth.request_id', 'bench', true);
-SELECT placement_doc(p) FROM placements p WHERE p.id = ('$placement_prefix' || lpad(to_hex(:n::int), 12, '0'))::uuid;
+SELECT hearth.begin_request('$tenant', '$council1', 'bench', 'integration', 'bench');
+SELECT placement_doc(p), p.version FROM placements p WHERE p.id = ($pg_id)::uuid;
+INSERT INTO audit.events (tenant_id, org_id, sub, method, path, resource, resource_id, status, request_id) VALUES ('$tenant', '$council1', 'bench', 'GET', '/v1/placements/' || $pg_id, 'placement', $pg_id, 200, 'bench');
 COMMIT;
 \\endpipeline
 SQL

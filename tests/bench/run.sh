@@ -7,9 +7,10 @@
 #      (../shared/bench-peers/fastify, or HEARTH_BENCH_PEER_DIR: Fastify + pg +
 #      jose on the same rows with the same token; its npm packages go under
 #      build/) round after round (A B A B), medians and ratios printed; and
-#      pgbench running the same read (BEGIN READ ONLY, the RLS context,
-#      provider_doc, COMMIT, pipelined into one round trip as the service does)
-#      as the service's own role;
+#      pgbench running the same read (BEGIN READ ONLY, hearth.begin_request:
+#      the RLS context and the organisation's standing, the route's statement,
+#      COMMIT, pipelined into one round trip as the service does) as the
+#      service's own role, and the same without the standing check;
 #   3. filtered lists of 50 providers through the gateway (status; a common
 #      and a rare q, p50/p99), and the plans of the q lists;
 #   4. resident memory of hearth-providers idle and under load;
@@ -201,25 +202,50 @@ for side in gateway "Fastify peer" "service port"; do
 done
 medians_of="median of $rounds"
 
+# pgbench runs the service's own transaction, statement for statement: BEGIN
+# READ ONLY, hearth.begin_request() (the RLS context and the organisation's
+# standing, db_pool.c), the route's statement (providers_repo.c), COMMIT,
+# pipelined into one round trip as the service sends them. A second run sets
+# the context alone (set_config, no standing check), to show what that check
+# costs the database.
 echo "bench: pgbench, the same read as hearth_providers ($conns clients, -j 2)"
+pg_id="('$id_prefix' || lpad(to_hex(:n::integer), 12, '0'))::uuid"
 cat >"$HEARTH_RUN_DIR/provider_get.sql" <<SQL
 \\set n random(1, $n_providers)
 \\startpipeline
 BEGIN READ ONLY;
+SELECT hearth.begin_request('$tenant', '$org', 'bench', 'viewer', 'bench');
+SELECT provider_doc(p), p.version FROM providers p WHERE p.id = $pg_id;
+COMMIT;
+\\endpipeline
+SQL
+cat >"$HEARTH_RUN_DIR/provider_get_context_only.sql" <<SQL
+\\set n random(1, $n_providers)
+\\startpipeline
+BEGIN READ ONLY;
 SELECT set_config('hearth.tenant_id', '$tenant', true), set_config('hearth.org_id', '$org', true), set_config('hearth.sub', 'bench', true), set_config('hearth.roles', 'viewer', true), set_config('hearth.request_id', 'bench', true);
-SELECT provider_doc(p) FROM providers p WHERE p.id = ('$id_prefix' || lpad(to_hex(:n::integer), 12, '0'))::uuid;
+SELECT provider_doc(p), p.version FROM providers p WHERE p.id = $pg_id;
 COMMIT;
 \\endpipeline
 SQL
 service_url=$(hearth_service_url providers)
-pg_out=$(PGOPTIONS="-c search_path=providers,hearth,public" "$pgbin/pgbench" -n -M prepared \
-	-c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/provider_get.sql" "$service_url" 2>&1) || {
+# pgbench_run <script>: pgbench running the script as the service's role.
+pgbench_run() {
+	PGOPTIONS="-c search_path=providers,hearth,public" "$pgbin/pgbench" -n -M prepared \
+		-c "$conns" -j 2 -T "$duration" -f "$1" "$service_url" 2>&1
+}
+pg_out=$(pgbench_run "$HEARTH_RUN_DIR/provider_get.sql") || {
 	printf '%s\n' "$pg_out" >&2
 	exit 1
 }
 printf '%s\n' "$pg_out" | grep -E 'latency average|tps =|failed' | sed 's/^/    /'
 pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
 pg_lat=$(printf '%s\n' "$pg_out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+pg_ctx_out=$(pgbench_run "$HEARTH_RUN_DIR/provider_get_context_only.sql") || {
+	printf '%s\n' "$pg_ctx_out" >&2
+	exit 1
+}
+pg_ctx_tps=$(printf '%s\n' "$pg_ctx_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
 pg_failed=$(printf '%s\n' "$pg_out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
 
 run_wrk "list 50, status=active, gateway" "$gateway" "/v1/providers?status=active&limit=50"
@@ -280,6 +306,7 @@ for label in "${order[@]}"; do
 done
 printf '%-36s %12.1f %10s %10s %8s\n' "pgbench, same read (transactions/s)" "$pg_tps" \
 	"avg $pg_lat" "" "${pg_failed:-?}"
+printf '%-36s %12.1f\n' "pgbench, context only, no standing" "$pg_ctx_tps"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 echo
 echo "GET provider ($medians_of rounds, A B A B):"
@@ -290,6 +317,7 @@ else
 fi
 echo "GET provider, service port / pgbench: $(ratio "${rps[GET provider, service port]}" "$pg_tps")"
 echo "GET provider, gateway / pgbench:      $(ratio "${rps[GET provider, gateway]}" "$pg_tps")"
+echo "pgbench, the standing check's share:  $(ratio "$pg_tps" "$pg_ctx_tps") of the context-only rate"
 echo "hearth-providers RSS: idle ${rss_idle} kB, under load ${rss_load} kB"
 echo
 cat "$HEARTH_RUN_DIR/providers-explain.txt"
@@ -300,7 +328,9 @@ for label in "${order[@]}"; do
 	fi
 done
 
-# The placements figures: their own stack (1,000,000 placements), after this one stops.
+# The placements figures: their own stack (1,000,000 placements), after this one
+# stops (kept instead, with HEARTH_BENCH_KEEP, when this is the only stack).
+[ "$only" = providers ] && [ -n "${HEARTH_BENCH_KEEP:-}" ] && exit 0
 bench_stop_stack
 [ "$only" != providers ] || exit 0
 "$root/tests/bench/placements.sh"

@@ -19,7 +19,8 @@
 # (migration 020); the guards at the end check that only its one function
 # runs as that role and that the service role cannot become it, and that the
 # placements.placement.started events (built in one pass, 021) carry
-# placement_doc() of their rows.
+# placement_doc() of their rows, and the document the reads build in their
+# own statement (placement_doc_of with placement_distance, 041).
 #
 # Uses the local runner's PostgreSQL functions on HEARTH_TEST_PG_PORT (or a
 # free port) in a private run directory, removed again on exit. Prints
@@ -117,6 +118,11 @@ SELECT 'started event not the document', p.external_ref
   FROM placements.outbox o JOIN placements.placements p ON p.id = o.subject_id
  WHERE o.xid = pg_current_xact_id() AND o.type = 'placements.placement.started'
    AND o.payload IS DISTINCT FROM placements.placement_doc(p);
+SELECT 'started event not the document read in a statement (041)', p.external_ref
+  FROM placements.outbox o JOIN placements.placements p ON p.id = o.subject_id
+  LEFT JOIN LATERAL placements.placement_distance(p.tenant_id, p.org_id, p.setting_id) AS g ON true
+ WHERE o.xid = pg_current_xact_id() AND o.type = 'placements.placement.started'
+   AND o.payload IS DISTINCT FROM placements.placement_doc_of(p, g.miles, g.radius);
 SELECT 'placement', p.external_ref, c.local_ref, p.provider_id, p.setting_id, p.start_date,
        p.end_date, p.end_reason, p.weekly_cost_pence, p.stop_override_reason,
        p.overridden_stop_id IS NOT NULL, p.version
