@@ -259,32 +259,46 @@ plan_nodes() {
 	         sub(/ loops=1\)/, ")");
 	         print "      " $0 }'
 }
-# explain_list: the list statement of placements_repo.c (placement_list; kept
-# in step with it here) with ?status=active&limit=50, as hearth_placements in
-# council 1's request context, custom and generic plans (the service's
-# prepared statement may use either).
+# list_statement: the list statement of placements_repo.c (placement_list;
+# kept in step with it here), with its parameters $1..$10.
+list_statement() {
+	cat <<'SQL'
+SELECT placement_doc_of(p, g.miles, g.radius), hearth.sort_ts(l.created_at), l.id FROM (
+ (SELECT p.created_at, p.id FROM placements p
+  WHERE p.tenant_id = hearth.current_tenant() AND p.org_id = hearth.current_org()
+  AND ($1::uuid IS NULL OR p.child_id = $1) AND ($2::uuid IS NULL OR p.provider_id = $2)
+  AND ($3::uuid IS NULL OR p.setting_id = $3) AND ($4::text IS NULL OR p.placement_type = $4)
+  AND ($5::text IS NULL OR p.provision = $5)
+  AND ($6::text IS NULL OR ($6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
+  AND ($7::date IS NULL OR placement_active_on(p, $7::date))
+  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid))
+  ORDER BY p.created_at, p.id LIMIT $10)
+ UNION ALL
+ (SELECT p.created_at, p.id FROM placements p
+  WHERE p.tenant_id = hearth.current_tenant() AND p.provider_id = (SELECT current_provider())
+    AND p.org_id <> hearth.current_org()
+  AND ($1::uuid IS NULL OR p.child_id = $1) AND ($2::uuid IS NULL OR p.provider_id = $2)
+  AND ($3::uuid IS NULL OR p.setting_id = $3) AND ($4::text IS NULL OR p.placement_type = $4)
+  AND ($5::text IS NULL OR p.provision = $5)
+  AND ($6::text IS NULL OR ($6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
+  AND ($7::date IS NULL OR placement_active_on(p, $7::date))
+  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid))
+  ORDER BY p.created_at, p.id LIMIT $10)
+ ORDER BY 1, 2 LIMIT $10) AS l JOIN placements p ON p.id = l.id
+ LEFT JOIN LATERAL placement_distance(p.tenant_id, p.org_id, p.setting_id) AS g ON true
+ ORDER BY l.created_at, l.id
+SQL
+}
+# explain_list: the list statement with ?status=active&limit=50, as
+# hearth_placements in council 1's request context, custom and generic plans
+# (the service's prepared statement may use either).
 explain_list() {
-	local filters="AND (\$1::uuid IS NULL OR p.child_id = \$1) AND (\$2::uuid IS NULL OR p.provider_id = \$2)
-	  AND (\$3::uuid IS NULL OR p.setting_id = \$3) AND (\$4::text IS NULL OR p.placement_type = \$4)
-	  AND (\$5::text IS NULL OR p.provision = \$5)
-	  AND (\$6::text IS NULL OR (\$6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
-	  AND (\$7::date IS NULL OR placement_active_on(p, \$7::date))
-	  AND (\$8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts(\$8), \$9::uuid))"
 	"$pgbin/psql" -d "$(hearth_service_url placements)" -XAtq -v ON_ERROR_STOP=1 <<SQL
 SET search_path = placements, hearth, public;
 BEGIN READ ONLY;
 SELECT hearth.begin_request('$tenant', '$council1', 'bench', 'integration', 'bench') \\g /dev/null
 PREPARE list(uuid, uuid, uuid, text, text, text, date, text, uuid, int) AS
-SELECT placement_doc(p), hearth.sort_ts(l.created_at), l.id FROM (
- (SELECT p.created_at, p.id FROM placements p
-  WHERE p.tenant_id = hearth.current_tenant() AND p.org_id = hearth.current_org() $filters
-  ORDER BY p.created_at, p.id LIMIT \$10)
- UNION ALL
- (SELECT p.created_at, p.id FROM placements p
-  WHERE p.tenant_id = hearth.current_tenant() AND p.provider_id = (SELECT current_provider())
-    AND p.org_id <> hearth.current_org() $filters
-  ORDER BY p.created_at, p.id LIMIT \$10)
- ORDER BY 1, 2 LIMIT \$10) AS l JOIN placements p ON p.id = l.id ORDER BY l.created_at, l.id;
+$(list_statement);
 SET LOCAL plan_cache_mode = force_custom_plan;
 EXPLAIN (ANALYZE, BUFFERS) EXECUTE list(NULL, NULL, NULL, NULL, NULL, 'active', NULL, NULL, NULL, 51);
 SET LOCAL plan_cache_mode = force_generic_plan;
@@ -364,7 +378,8 @@ SQL
 
 	# The service's own transaction, statement for statement: BEGIN,
 	# hearth.begin_request() (the RLS context and the organisation's standing),
-	# the route's statement, the read's audit row (audit.c), COMMIT. The
+	# the route's statement (placements_repo.c, kept in step with it here), the
+	# read's audit row (audit.c), COMMIT. The
 	# service waits for the document before it queues the audit row; here all
 	# five go in one round trip.
 	echo "bench: pgbench, the same read as hearth_placements ($conns clients, -j 2)"
@@ -374,7 +389,7 @@ SQL
 \\startpipeline
 BEGIN;
 SELECT hearth.begin_request('$tenant', '$council1', 'bench', 'integration', 'bench');
-SELECT placement_doc(p), p.version FROM placements p WHERE p.id = ($pg_id)::uuid;
+SELECT placement_doc_of(p, g.miles, g.radius), p.version FROM placements p LEFT JOIN LATERAL placement_distance(p.tenant_id, p.org_id, p.setting_id) AS g ON true WHERE p.id = ($pg_id)::uuid;
 INSERT INTO audit.events (tenant_id, org_id, sub, method, path, resource, resource_id, status, request_id) VALUES ('$tenant', '$council1', 'bench', 'GET', '/v1/placements/' || $pg_id, 'placement', $pg_id, 200, 'bench');
 COMMIT;
 \\endpipeline
@@ -386,6 +401,33 @@ SQL
 		exit 1
 	}
 	pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+
+	# The list page's transaction the same way (BEGIN, the context, the list
+	# statement, its audit row, COMMIT), its parameters written in as
+	# constants: pgbench cannot send NULL parameters, and a constant is planned
+	# once where the service's parameters are planned each time, so this is
+	# the most the database can answer of that list on this machine.
+	echo "bench: pgbench, the list page's transaction ($conns clients, -j 2)"
+	{
+		echo '\startpipeline'
+		echo 'BEGIN;'
+		echo "SELECT hearth.begin_request('$tenant', '$council1', 'bench', 'integration', 'bench');"
+		list_statement | perl -pe 'BEGIN { @v = (undef, "NULL::uuid", "NULL::uuid", "NULL::uuid",
+			"NULL::text", "NULL::text", "'"'"'active'"'"'::text", "NULL::date", "NULL::text",
+			"NULL::uuid", "51") } s/\$(\d+)/$v[$1]/g'
+		echo ';'
+		echo "INSERT INTO audit.events (tenant_id, org_id, sub, method, path, resource, resource_id, status, request_id) VALUES ('$tenant', '$council1', 'bench', 'GET', '/v1/placements', 'placement', NULL, 200, 'bench');"
+		echo 'COMMIT;'
+		echo '\endpipeline'
+	} >"$HEARTH_RUN_DIR/placement_list.sql"
+	pg_list_out=$(PGOPTIONS="-c search_path=placements,hearth,public" "$pgbin/pgbench" -n \
+		-M prepared -c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/placement_list.sql" \
+		"$service_url" 2>&1) || {
+		printf '%s\n' "$pg_list_out" >&2
+		exit 1
+	}
+	pg_list_tps=$(printf '%s\n' "$pg_list_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+	pg_list_lat=$(printf '%s\n' "$pg_list_out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
 fi
 
 # ---- 5. quality assurance over the same placements ----------------------------------
@@ -422,6 +464,9 @@ if [ "$only" != qa ]; then
 		"${rps[get]} requests/s (p50 ${p50[get]} ms, p99 ${p99[get]} ms)"
 	printf '%-52s %s\n' "pgbench, same read (transactions/s)" "$pg_tps"
 	printf '%-52s %s\n' "GET placement, gateway / pgbench" "$(ratio "${rps[get]}" "$pg_tps")"
+	printf '%-52s %s\n' "pgbench, the list page's transaction" \
+		"$pg_list_tps transactions/s (latency average $pg_list_lat ms)"
+	printf '%-52s %s\n' "list, gateway / pgbench" "$(ratio "${rps[list]}" "$pg_list_tps")"
 	echo
 	cat "$HEARTH_RUN_DIR/placements-explain.txt"
 	check_failed list get
