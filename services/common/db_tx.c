@@ -317,8 +317,9 @@ PGresult *hearth_tx_query_sql(struct hearth_tx *tx, const char *sql, int n_param
 	return run(tx, NULL, sql, n_params, params, p);
 }
 
-int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
-			const char *const *params, struct hearth_problem *p)
+/* Queueing needs a live transaction with no started statement in flight.
+ * 0, or -1 with the problem filled. */
+static int queue_ready(struct hearth_tx *tx, struct hearth_problem *p)
 {
 	if (tx->failed) {
 		*p = tx->failure;
@@ -328,21 +329,19 @@ int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
 		fail_internal(tx, "a statement queued while a started one is not collected", p);
 		return -1;
 	}
-	return send_sql(tx, sql, n_params, params, p);
+	return 0;
+}
+
+int hearth_tx_queue_sql(struct hearth_tx *tx, const char *sql, int n_params,
+			const char *const *params, struct hearth_problem *p)
+{
+	return queue_ready(tx, p) != 0 ? -1 : send_sql(tx, sql, n_params, params, p);
 }
 
 int hearth_tx_queue_prepared(struct hearth_tx *tx, const char *name, int n_params,
 			     const char *const *params, struct hearth_problem *p)
 {
-	if (tx->failed) {
-		*p = tx->failure;
-		return -1;
-	}
-	if (tx->started >= 0) {
-		fail_internal(tx, "a statement queued while a started one is not collected", p);
-		return -1;
-	}
-	return send_prepared(tx, name, n_params, params, p);
+	return queue_ready(tx, p) != 0 ? -1 : send_prepared(tx, name, n_params, params, p);
 }
 
 /* Everything queued so far is on its way to the server: flush libpq's output

@@ -262,29 +262,25 @@ plan_nodes() {
 # list_statement: the list statement of placements_repo.c (placement_list;
 # kept in step with it here), with its parameters $1..$10.
 list_statement() {
-	cat <<'SQL'
+	local filters="AND (\$1::uuid IS NULL OR p.child_id = \$1) AND (\$2::uuid IS NULL OR p.provider_id = \$2)
+  AND (\$3::uuid IS NULL OR p.setting_id = \$3) AND (\$4::text IS NULL OR p.placement_type = \$4)
+  AND (\$5::text IS NULL OR p.provision = \$5)
+  AND (\$6::text IS NULL OR (\$6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
+  AND (\$7::date IS NULL OR placement_active_on(p, \$7::date))
+  AND (\$8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts(\$8), \$9::uuid))"
+	cat <<SQL
 SELECT placement_doc_of(p, g.miles, g.radius), hearth.sort_ts(l.created_at), l.id FROM (
  (SELECT p.created_at, p.id FROM placements p
   WHERE p.tenant_id = hearth.current_tenant() AND p.org_id = hearth.current_org()
-  AND ($1::uuid IS NULL OR p.child_id = $1) AND ($2::uuid IS NULL OR p.provider_id = $2)
-  AND ($3::uuid IS NULL OR p.setting_id = $3) AND ($4::text IS NULL OR p.placement_type = $4)
-  AND ($5::text IS NULL OR p.provision = $5)
-  AND ($6::text IS NULL OR ($6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
-  AND ($7::date IS NULL OR placement_active_on(p, $7::date))
-  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid))
-  ORDER BY p.created_at, p.id LIMIT $10)
+  $filters
+  ORDER BY p.created_at, p.id LIMIT \$10)
  UNION ALL
  (SELECT p.created_at, p.id FROM placements p
   WHERE p.tenant_id = hearth.current_tenant() AND p.provider_id = (SELECT current_provider())
     AND p.org_id <> hearth.current_org()
-  AND ($1::uuid IS NULL OR p.child_id = $1) AND ($2::uuid IS NULL OR p.provider_id = $2)
-  AND ($3::uuid IS NULL OR p.setting_id = $3) AND ($4::text IS NULL OR p.placement_type = $4)
-  AND ($5::text IS NULL OR p.provision = $5)
-  AND ($6::text IS NULL OR ($6 = 'active') = (p.end_date IS NULL OR p.end_date >= current_date))
-  AND ($7::date IS NULL OR placement_active_on(p, $7::date))
-  AND ($8::text IS NULL OR (p.created_at, p.id) > (hearth.from_sort_ts($8), $9::uuid))
-  ORDER BY p.created_at, p.id LIMIT $10)
- ORDER BY 1, 2 LIMIT $10) AS l JOIN placements p ON p.id = l.id
+  $filters
+  ORDER BY p.created_at, p.id LIMIT \$10)
+ ORDER BY 1, 2 LIMIT \$10) AS l JOIN placements p ON p.id = l.id
  LEFT JOIN LATERAL placement_distance(p.tenant_id, p.org_id, p.setting_id) AS g ON true
  ORDER BY l.created_at, l.id
 SQL
