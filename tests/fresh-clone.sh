@@ -4,7 +4,9 @@
 # authenticated request with the token it prints, stop with `make stop`, and a
 # second `make run` must find the same PostgreSQL cluster. Catches a runner
 # that puts files where the `postgres` user or the gateway's workers cannot
-# reach them.
+# reach them. Between the two runs the demo is changed as someone trying it
+# would (its placement stop lifted): the second run seeds the demo again and
+# must still start.
 #
 # The copy is of the working tree (tracked and new files, as a clone of it
 # would be once committed); it builds its own binaries. Everything it creates
@@ -43,6 +45,15 @@ start() { # start the stack detached, on free ports; its output in $log
 	return 1
 }
 
+# The demo's placement stop at Pen y Lodge lifted, as a QA officer would
+# after a monitoring visit (the seed acknowledges it for one council).
+lift_demo_stop() {
+	(cd "$repo" && HEARTH_RUN_DIR=$repo/.run hearth_env_init && "$HEARTH_PGBIN/psql" -X -q -v ON_ERROR_STOP=1 \
+		-d "$(hearth_admin_url)" -c "UPDATE qa.placement_stops SET status = 'lifted',
+		    lifted_on = current_date, lift_reason = 'Monitoring visit found improvement.'
+		  WHERE id = '00000000-0000-4000-8000-000000110001' AND status = 'in_force'")
+}
+
 status() { # <url> [token]: the HTTP status
 	local auth=()
 	[ -z "${2:-}" ] || auth=(-H "Authorization: Bearer $2")
@@ -70,6 +81,7 @@ if check "make run starts the stack" start; then
 	data=$(grep -o 'data in [^)]*' "$log")
 	check "/readyz answers 200" [ "$(status "$gw/readyz")" = 200 ]
 	check "the printed token is accepted" [ "$(status "$gw/v1/organisations" "$token")" = 200 ]
+	check "the demo's stop can be lifted" lift_demo_stop
 	(cd "$repo" && make -s stop) >/dev/null 2>&1
 	check "make stop stops it" [ "$(status "$gw/healthz")" = 000 ]
 	if check "a second make run starts" start; then

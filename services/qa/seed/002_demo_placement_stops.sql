@@ -20,12 +20,23 @@ VALUES
 ON CONFLICT DO NOTHING;
 
 -- As the acknowledging council would (the insert trigger asks the request's
--- organisation kind); local to the seed's transaction.
+-- organisation kind); local to the seed's transaction. Only while the stop
+-- is in force and not yet acknowledged: the trigger refuses an
+-- acknowledgement of a lifted stop before ON CONFLICT is looked at, and
+-- someone trying the demo may have lifted it since the last run.
 SELECT set_config('hearth.org_kind', 'local_authority', true);
 INSERT INTO qa.placement_stop_acknowledgements (tenant_id, stop_id, org_id, acknowledged_by,
                                                 acknowledged_at, note)
-VALUES
-    ('00000000-0000-4000-8000-00000000d001', '00000000-0000-4000-8000-000000110001',
-     '00000000-0000-4000-8000-00000000c002', 'demo-commissioner', now() - interval '7 days',
-     'Commissioning officer visited our child the same day; safe to stay, reviewed weekly.')
+SELECT v.tenant_id, v.stop_id, v.org_id, v.acknowledged_by, v.acknowledged_at, v.note
+FROM (VALUES
+    ('00000000-0000-4000-8000-00000000d001'::uuid, '00000000-0000-4000-8000-000000110001'::uuid,
+     '00000000-0000-4000-8000-00000000c002'::uuid, 'demo-commissioner',
+     now() - interval '7 days',
+     'Commissioning officer visited our child the same day; safe to stay, reviewed weekly.'))
+    AS v (tenant_id, stop_id, org_id, acknowledged_by, acknowledged_at, note)
+JOIN qa.placement_stops s ON s.tenant_id = v.tenant_id AND s.id = v.stop_id
+WHERE s.status = 'in_force'
+  AND NOT EXISTS (SELECT 1 FROM qa.placement_stop_acknowledgements a
+                  WHERE a.tenant_id = v.tenant_id AND a.stop_id = v.stop_id
+                    AND a.org_id = v.org_id)
 ON CONFLICT DO NOTHING;
