@@ -2,23 +2,53 @@
 # Run Check unit-test binaries; print each suite's summary and a total line
 # "unit: N passed, N failed". Under VALGRIND=1 each runs under valgrind
 # (CK_FORK=no so valgrind sees the tests themselves) and any error fails it;
-# under sanitizers a UBSan report fails its suite.
+# under sanitizers a UBSan report fails its suite. Suites run side by side,
+# HEARTH_UNIT_JOBS [the number of CPUs] at a time (they share nothing but the
+# key cache, which is written aside and renamed); their reports come in the
+# order given.
 set -uo pipefail
 passed=0 failed=0
+max_jobs=${HEARTH_UNIT_JOBS:-$(nproc 2>/dev/null || echo 2)}
+results=$(mktemp -d)
+cleanup() {
+	rm -rf "$results"
+	[ -z "${own_key_cache:-}" ] || rm -rf "$own_key_cache"
+}
+trap cleanup EXIT
 # Test keys generated once for the whole run (see tests/unit/common/support_auth.c).
 if [ -z "${HEARTH_TEST_KEY_CACHE:-}" ]; then
-	HEARTH_TEST_KEY_CACHE=$(mktemp -d)
-	trap 'rm -rf "$HEARTH_TEST_KEY_CACHE"' EXIT
+	own_key_cache=$(mktemp -d)
+	HEARTH_TEST_KEY_CACHE=$own_key_cache
 	export HEARTH_TEST_KEY_CACHE
 fi
-for bin in "$@"; do
+
+run_suite() { # <bin> <result prefix>: its output and exit status into <prefix>.out/.rc
+	local rc
 	if [ "${VALGRIND:-0}" = 1 ]; then
-		out=$(CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-			--error-exitcode=99 "$bin" 2>&1)
+		CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--error-exitcode=99 "$1" >"$2.out" 2>&1
 	else
-		out=$("$bin" 2>&1)
+		"$1" >"$2.out" 2>&1
 	fi
 	rc=$?
+	echo "$rc" >"$2.rc"
+}
+
+n=0
+for bin in "$@"; do
+	while (($(jobs -rp | wc -l) >= max_jobs)); do
+		wait -n
+	done
+	run_suite "$bin" "$results/$n" &
+	n=$((n + 1))
+done
+wait
+
+n=0
+for bin in "$@"; do
+	out=$(cat "$results/$n.out")
+	rc=$(cat "$results/$n.rc" 2>/dev/null || echo 1)
+	n=$((n + 1))
 	line=$(grep -E '^[0-9]+%: Checks: [0-9]+' <<<"$out" | tail -n 1)
 	checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
 	bad=$(sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/' <<<"$line" | awk '{print $1+$2}')
@@ -34,7 +64,7 @@ for bin in "$@"; do
 	fi
 	passed=$((passed + checks - bad))
 	failed=$((failed + bad))
-	if ((rc != 0)); then
+	if ((rc != 0 || bad != 0)); then
 		printf '%s\n' "$out"
 		echo "FAIL $(basename "$bin")"
 	else

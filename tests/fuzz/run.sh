@@ -7,14 +7,30 @@ set -uo pipefail
 seconds=$1
 shift
 failed=0 passed=0
-for bin in "$@"; do
-	name=$(basename "$bin")
+# Harnesses run side by side, one per CPU (each is single-threaded, so each
+# still gets a whole CPU for its SECONDS); reports come in the order given.
+max_jobs=${HEARTH_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+fuzz_one() { # <bin>: its exit status into build/fuzz/<name>.rc
+	local name corpus seeds
+	name=$(basename "$1")
 	corpus=build/fuzz/corpus-$name
 	mkdir -p "$corpus"
 	seeds=tests/fuzz/seeds/$name
-	if "$bin" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	"$1" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix=build/fuzz/"$name"- -print_final_stats=0 "$corpus" \
-		$([ -d "$seeds" ] && echo "$seeds") >build/fuzz/"$name".log 2>&1; then
+		$([ -d "$seeds" ] && echo "$seeds") >build/fuzz/"$name".log 2>&1
+	echo $? >build/fuzz/"$name".rc
+}
+for bin in "$@"; do
+	while (($(jobs -rp | wc -l) >= max_jobs)); do
+		wait -n
+	done
+	fuzz_one "$bin" &
+done
+wait
+for bin in "$@"; do
+	name=$(basename "$bin")
+	if [ "$(cat build/fuzz/"$name".rc 2>/dev/null)" = 0 ]; then
 		runs=$(grep -Eo 'Done [0-9]+ runs' build/fuzz/"$name".log | tail -n 1)
 		echo "ok   $name: ${runs:-done} in ${seconds}s"
 		passed=$((passed + 1))
