@@ -390,13 +390,8 @@ INSERT INTO audit.events (tenant_id, org_id, sub, method, path, resource, resour
 COMMIT;
 \\endpipeline
 SQL
-	service_url=$(hearth_service_url placements)
-	pg_out=$(PGOPTIONS="-c search_path=placements,hearth,public" "$pgbin/pgbench" -n -M prepared \
-		-c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/placement_get.sql" "$service_url" 2>&1) || {
-		printf '%s\n' "$pg_out" >&2
-		exit 1
-	}
-	pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+	pg_out=$(bench_pgbench placements "$HEARTH_RUN_DIR/placement_get.sql") || exit 1
+	pg_tps=$(pgbench_tps "$pg_out")
 
 	# The list page's transaction the same way (BEGIN, the context, the list
 	# statement, its audit row, COMMIT), its parameters written in as
@@ -416,14 +411,9 @@ SQL
 		echo 'COMMIT;'
 		echo '\endpipeline'
 	} >"$HEARTH_RUN_DIR/placement_list.sql"
-	pg_list_out=$(PGOPTIONS="-c search_path=placements,hearth,public" "$pgbin/pgbench" -n \
-		-M prepared -c "$conns" -j 2 -T "$duration" -f "$HEARTH_RUN_DIR/placement_list.sql" \
-		"$service_url" 2>&1) || {
-		printf '%s\n' "$pg_list_out" >&2
-		exit 1
-	}
-	pg_list_tps=$(printf '%s\n' "$pg_list_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
-	pg_list_lat=$(printf '%s\n' "$pg_list_out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+	pg_list_out=$(bench_pgbench placements "$HEARTH_RUN_DIR/placement_list.sql") || exit 1
+	pg_list_tps=$(pgbench_tps "$pg_list_out")
+	pg_list_lat=$(pgbench_latency "$pg_list_out")
 fi
 
 # ---- 5. quality assurance over the same placements ----------------------------------

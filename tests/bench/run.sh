@@ -228,24 +228,12 @@ SELECT provider_doc(p), p.version FROM providers p WHERE p.id = $pg_id;
 COMMIT;
 \\endpipeline
 SQL
-service_url=$(hearth_service_url providers)
-# pgbench_run <script>: pgbench running the script as the service's role.
-pgbench_run() {
-	PGOPTIONS="-c search_path=providers,hearth,public" "$pgbin/pgbench" -n -M prepared \
-		-c "$conns" -j 2 -T "$duration" -f "$1" "$service_url" 2>&1
-}
-pg_out=$(pgbench_run "$HEARTH_RUN_DIR/provider_get.sql") || {
-	printf '%s\n' "$pg_out" >&2
-	exit 1
-}
+pg_out=$(bench_pgbench providers "$HEARTH_RUN_DIR/provider_get.sql") || exit 1
 printf '%s\n' "$pg_out" | grep -E 'latency average|tps =|failed' | sed 's/^/    /'
-pg_tps=$(printf '%s\n' "$pg_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
-pg_lat=$(printf '%s\n' "$pg_out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
-pg_ctx_out=$(pgbench_run "$HEARTH_RUN_DIR/provider_get_context_only.sql") || {
-	printf '%s\n' "$pg_ctx_out" >&2
-	exit 1
-}
-pg_ctx_tps=$(printf '%s\n' "$pg_ctx_out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n1)
+pg_tps=$(pgbench_tps "$pg_out")
+pg_lat=$(pgbench_latency "$pg_out")
+pg_ctx_out=$(bench_pgbench providers "$HEARTH_RUN_DIR/provider_get_context_only.sql") || exit 1
+pg_ctx_tps=$(pgbench_tps "$pg_ctx_out")
 pg_failed=$(printf '%s\n' "$pg_out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
 
 run_wrk "list 50, status=active, gateway" "$gateway" "/v1/providers?status=active&limit=50"

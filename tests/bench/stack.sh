@@ -57,3 +57,19 @@ bench_stack_up() { # <extended regex of service names>
 	source "$HEARTH_RUN_DIR/stack.env"
 	gateway=http://127.0.0.1:$HEARTH_GATEWAY_PORT
 }
+
+# bench_pgbench <service> <script>: pgbench running the script as the
+# service's own role ($conns clients, $duration s, prepared statements), its
+# output on stdout; exits the bench when pgbench fails (its figures would lie).
+bench_pgbench() {
+	local out
+	out=$(PGOPTIONS="-c search_path=$1,hearth,public" "$pgbin/pgbench" -n -M prepared \
+		-c "$conns" -j 2 -T "$duration" -f "$2" "$(hearth_service_url "$1")" 2>&1) || {
+		printf '%s\n' "$out" >&2
+		exit 1
+	}
+	printf '%s\n' "$out"
+}
+# pgbench_tps / pgbench_latency <output>: its transactions/s and average ms.
+pgbench_tps() { sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$1" | head -n1; }
+pgbench_latency() { sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$1"; }
