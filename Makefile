@@ -42,7 +42,7 @@ UNIT_BINS   := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRC)))
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps run stop test unit-test api-test api-test-sanitize fuzz fuzz-short lint-openapi \
+.PHONY: all deps run stop forget test unit-test api-test api-test-sanitize fuzz fuzz-short lint-openapi \
         compose-check k8s-check docs image-test bench clean
 .DEFAULT_GOAL := all
 
@@ -103,6 +103,10 @@ run: deps all docs
 stop:
 	@deploy/local/stop.sh
 
+# Stop the stack and delete .run/ with its PostgreSQL data (a fresh start).
+forget:
+	@deploy/local/forget.sh
+
 test: deps
 	@tests/run-all.sh
 
@@ -148,7 +152,10 @@ image-test: docs
 bench: deps all
 	@tests/bench/run.sh
 
+# The throwaway stacks of the tests and benches under build/ keep their
+# PostgreSQL data outside it when run as root (/var/lib/hearth/<hash>/).
 clean:
+	@deploy/local/forget.sh $(patsubst %/shared.id,%,$(wildcard build/*/shared.id)) >/dev/null
 	rm -rf build
 
 -include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

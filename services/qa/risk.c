@@ -9,8 +9,6 @@
  */
 #include <stdlib.h>
 #include <stdio.h>
-#include <time.h>
-static double now_ms(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec*1e3+t.tv_nsec/1e6;}
 #include <string.h>
 
 #include "qa_service.h"
@@ -65,11 +63,8 @@ void risk_handle_list(struct hearth_request *req)
 	if (risk_params(req, 1, &as_at, &type, &p) != 0)
 		goto fail;
 	const char *params[2] = { as_at, type };
-	double t0 = now_ms();
 	res = hearth_db_read_statement(req->db, &req->actor, "risk_list", 2, params, &p);
-	double t1 = now_ms();
 	text = qa_risk_list_document(res, &p);
-	fprintf(stderr, "TIMING db %.1f doc %.1f\n", t1 - t0, now_ms() - t1);
 	if (!text)
 		goto fail;
 	if (!req->wants_csv) {

@@ -49,7 +49,8 @@ if ((rc != 0)); then
 	echo "api-test: service logs (last lines):" >&2
 	tail -n 30 "$HEARTH_RUN_DIR"/logs/*.log >&2 2>/dev/null
 fi
-(hearth_env_init && hearth_stack_down) >/dev/null 2>&1
+# The logs stay in the run directory; the cluster (as root, outside it) goes.
+(hearth_env_init && hearth_stack_down && hearth_shared_remove) >/dev/null 2>&1
 
 # With services built under sanitizers (HEARTH_BIN_DIR=build/san/bin), any
 # report in their logs fails the run, even when every request was answered.

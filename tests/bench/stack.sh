@@ -21,6 +21,9 @@ bench_on_exit() {
 		exit "$rc"
 	fi
 	bench_stop_stack
+	# The next bench loads its rows afresh: its cluster (as root, outside the
+	# run directory, up to a gigabyte) goes; the logs stay.
+	deploy/local/lib.sh shared-remove >/dev/null 2>&1 || true
 	rm -f "$HEARTH_SERVICES_FILE"
 	exit "$rc"
 }
