@@ -31,8 +31,7 @@ check() { # <description> <command...>
 
 cleanup() {
 	if [ -d "$repo" ]; then
-		(cd "$repo" && deploy/local/stop.sh >/dev/null 2>&1)
-		(cd "$repo" && deploy/local/lib.sh shared-remove >/dev/null 2>&1)
+		(cd "$repo" && deploy/local/lib.sh stack-discard >/dev/null 2>&1)
 	fi
 	rm -rf "$dir"
 }

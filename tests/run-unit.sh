@@ -22,33 +22,25 @@ if [ -z "${HEARTH_TEST_KEY_CACHE:-}" ]; then
 	export HEARTH_TEST_KEY_CACHE
 fi
 
-run_suite() { # <bin> <result prefix>: its output and exit status into <prefix>.out/.rc
-	local rc
+run_suite() { # <bin>: its output and exit status into $results/<name>.out/.rc
+	local result
+	result=$results/$(basename "$1")
 	if [ "${VALGRIND:-0}" = 1 ]; then
 		CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-			--error-exitcode=99 "$1" >"$2.out" 2>&1
+			--error-exitcode=99 "$1" >"$result.out" 2>&1
 	else
-		"$1" >"$2.out" 2>&1
+		"$1" >"$result.out" 2>&1
 	fi
-	rc=$?
-	echo "$rc" >"$2.rc"
+	echo $? >"$result.rc"
 }
 
-n=0
-for bin in "$@"; do
-	while (($(jobs -rp | wc -l) >= max_jobs)); do
-		wait -n
-	done
-	run_suite "$bin" "$results/$n" &
-	n=$((n + 1))
-done
-wait
+# shellcheck source=tests/jobs.sh
+source "$(dirname "$0")/jobs.sh"
+run_each_parallel "$max_jobs" run_suite "$@"
 
-n=0
 for bin in "$@"; do
-	out=$(cat "$results/$n.out")
-	rc=$(cat "$results/$n.rc" 2>/dev/null || echo 1)
-	n=$((n + 1))
+	out=$(cat "$results/$(basename "$bin").out")
+	rc=$(cat "$results/$(basename "$bin").rc" 2>/dev/null || echo 1)
 	line=$(grep -E '^[0-9]+%: Checks: [0-9]+' <<<"$out" | tail -n 1)
 	checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
 	bad=$(sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/' <<<"$line" | awk '{print $1+$2}')

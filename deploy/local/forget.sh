@@ -13,11 +13,7 @@ forget_one() { # [run directory]: in a subshell, so each has its own settings
 		# shellcheck source=deploy/local/lib.sh
 		source "$here/lib.sh"
 		hearth_env_init
-		if hearth_stack_running; then
-			touch "$HEARTH_RUN/stopping"
-			hearth_stack_down
-		fi
-		hearth_shared_remove || hearth_die "PostgreSQL still runs in $HEARTH_PGDATA"
+		hearth_stack_discard || hearth_die "PostgreSQL still runs in $HEARTH_PGDATA"
 		rm -rf "$HEARTH_RUN"
 		echo "hearth: deleted the stack in $HEARTH_RUN and its data"
 	)

@@ -531,18 +531,33 @@ hearth_stack_down() {
 	hearth_pg_stop
 }
 
+# Stop whatever runs from this run directory and delete its PostgreSQL
+# cluster: what a throwaway stack (tests, benches) does when it is done, and
+# `make forget` before it deletes the run directory. As root the cluster is
+# outside the run directory (hearth_env_init) and nothing else would ever
+# remove it; otherwise it is inside, and goes with the run directory. The
+# run directory itself (logs) stays. 1 when the cluster would not stop.
+hearth_stack_discard() {
+	if hearth_stack_running; then
+		# As `make stop` does: a foreground run.sh then knows it was intended.
+		touch "$HEARTH_RUN/stopping"
+		hearth_stack_down
+	fi
+	hearth_shared_remove
+}
+
 # Run as a command: `lib.sh <function-name-without-hearth_> [args]`.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	set -euo pipefail
 	hearth_env_init
 	case "${1:-}" in
-	free-port | port-free | pg-start | pg-stop | pg-status | pg-pause | pg-resume | token | admin-url | services | shared-remove)
+	free-port | port-free | pg-start | pg-stop | pg-status | pg-pause | pg-resume | token | admin-url | services | stack-discard)
 		cmd=hearth_${1//-/_}
 		shift
 		"$cmd" "$@"
 		;;
 	*)
-		echo "usage: $0 free-port|port-free PORT|pg-start|pg-stop|pg-status|pg-pause|pg-resume|token [roles] [org]|admin-url|services|shared-remove" >&2
+		echo "usage: $0 free-port|port-free PORT|pg-start|pg-stop|pg-status|pg-pause|pg-resume|token [roles] [org]|admin-url|services|stack-discard" >&2
 		exit 2
 		;;
 	esac

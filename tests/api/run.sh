@@ -50,7 +50,7 @@ if ((rc != 0)); then
 	tail -n 30 "$HEARTH_RUN_DIR"/logs/*.log >&2 2>/dev/null
 fi
 # The logs stay in the run directory; the cluster (as root, outside it) goes.
-(hearth_env_init && hearth_stack_down && hearth_shared_remove) >/dev/null 2>&1
+(hearth_env_init && hearth_stack_discard) >/dev/null 2>&1
 
 # With services built under sanitizers (HEARTH_BIN_DIR=build/san/bin), any
 # report in their logs fails the run, even when every request was answered.

@@ -20,10 +20,9 @@ bench_on_exit() {
 			"HEARTH_RUN_DIR=$HEARTH_RUN_DIR deploy/local/stop.sh stops it" >&2
 		exit "$rc"
 	fi
-	bench_stop_stack
-	# The next bench loads its rows afresh: its cluster (as root, outside the
-	# run directory, up to a gigabyte) goes; the logs stay.
-	deploy/local/lib.sh shared-remove >/dev/null 2>&1 || true
+	# The next bench loads its rows afresh: its cluster (up to a gigabyte)
+	# goes; the logs stay.
+	deploy/local/lib.sh stack-discard >/dev/null 2>&1 || true
 	rm -f "$HEARTH_SERVICES_FILE"
 	exit "$rc"
 }

@@ -31,7 +31,7 @@ holder_pid=
 cleanup() {
 	[ -n "$holder_pid" ] && kill "$holder_pid" 2>/dev/null && wait "$holder_pid" 2>/dev/null
 	{ exec 3>&-; } 2>/dev/null
-	hearth_pg_stop >/dev/null 2>&1 && hearth_shared_remove >/dev/null 2>&1 || true
+	hearth_stack_discard >/dev/null 2>&1 || true
 	rm -rf "$HEARTH_RUN_DIR" "$HEARTH_SERVICES_FILE"
 }
 trap cleanup EXIT

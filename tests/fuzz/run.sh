@@ -21,13 +21,9 @@ fuzz_one() { # <bin>: its exit status into build/fuzz/<name>.rc
 		$([ -d "$seeds" ] && echo "$seeds") >build/fuzz/"$name".log 2>&1
 	echo $? >build/fuzz/"$name".rc
 }
-for bin in "$@"; do
-	while (($(jobs -rp | wc -l) >= max_jobs)); do
-		wait -n
-	done
-	fuzz_one "$bin" &
-done
-wait
+# shellcheck source=tests/jobs.sh
+source "$(dirname "$0")/../jobs.sh"
+run_each_parallel "$max_jobs" fuzz_one "$@"
 for bin in "$@"; do
 	name=$(basename "$bin")
 	if [ "$(cat build/fuzz/"$name".rc 2>/dev/null)" = 0 ]; then

@@ -90,7 +90,7 @@ cleanup() {
 		done <"$run_dir/containers"
 	fi
 	if ((pg_started)); then
-		(hearth_env_init && hearth_pg_stop && hearth_shared_remove) >/dev/null 2>&1
+		(hearth_env_init && hearth_stack_discard) >/dev/null 2>&1
 	fi
 	rotate_cache
 	if [ "${HEARTH_IMAGE_TEST_KEEP:-0}" = 1 ]; then
