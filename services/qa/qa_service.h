@@ -150,8 +150,9 @@ extern const struct hearth_resource risk_override_resource;
 extern const struct hearth_stmt_def risk_stmts[];
 void risk_handle_list(struct hearth_request *req);
 void risk_handle_get(struct hearth_request *req);
-/* risk_document.c: the documents of risk_rows() (qa 014) as the risk
- * statements answer them, rows (day, risk_rows() columns). The whole list
+/* risk_document.c: the risk documents from the rows the risk statements
+ * answer, (day, risk_parts() columns): a row per subject (perhaps twice,
+ * from both halves of risk_parts_apart(), qa 017) and per fact. The whole list
  * {"as_at", "items" (red, then amber, then green), "next_cursor": null}, or
  * one subject's document (`type` and `id` checked by the caller: the
  * subject answered when nothing names it). malloc'd text, or NULL with `p`

@@ -2,9 +2,9 @@
  * risk.c - the explained RAG of the tenant's providers and settings
  * (/v1/risk, /v1/risk/{subject_type}/{id}) and the overrides that set one by
  * judgement until they expire (/v1/risk/overrides). The rules are SQL
- * (qa 008, 010, 014, 016), evaluated on each read in one set-based query for the
- * whole tenant, a row per subject and per fact; risk_document.c makes the
- * documents.
+ * (qa 008, 010, 014, 016, 017), evaluated on each read in one set-based
+ * statement for the whole tenant (its two halves in parallel workers), a row
+ * per subject and per fact; risk_document.c makes the documents.
  * Nothing is cached. Overrides are a resource: audited like every write.
  */
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /*
- * risk_document.c - the risk documents (API.md §5) written from risk_parts()
- * (qa 016): a row per subject and a row per fact, in no order. Each subject
+ * risk_document.c - the risk documents (API.md §5) written from the rows of
+ * risk_parts() (qa 016) or its two halves (risk_parts_apart(), qa 017): a
+ * row per subject (the same one perhaps twice) and a row per fact, in no
+ * order. Each subject
  * becomes
  *   {"subject_type", "subject_id", "rag", "computed_rag", "reasons",
  *    "override", "as_at"}

@@ -156,6 +156,17 @@ static int gather(struct risk_index *index, const struct risk_key_row *keys, int
 	return count;
 }
 
+/* Whether a subject row before member m names m's provider: the same
+ * subject row twice (both halves of risk_parts_apart() name it) is one
+ * subject with its provider's stops once. Members are few. */
+static int provider_seen(const struct risk_key_row *members, int m)
+{
+	for (int i = 0; i < m; i++)
+		if (key_compare(&members[i].provider, &members[m].provider) == 0)
+			return 1;
+	return 0;
+}
+
 /* Subject k's reasons into the scratch index->reasons, unordered; returns
  * the count. */
 static int reasons_gather(struct risk_index *index, int k)
@@ -168,8 +179,10 @@ static int reasons_gather(struct risk_index *index, int k)
 			      FACT_SETTING_ENDINGS, 0, 0);
 	count = gather(index, index->by_setting, index->n_by_setting, &first->key, 0, 0, 0);
 	for (int m = 0; m < members; m++)
-		count = gather(index, index->by_provider, index->n_by_provider, &first[m].provider,
-			       FACT_PROVIDER_STOP, FACT_PROVIDER_STOP, count);
+		if (!provider_seen(first, m))
+			count = gather(index, index->by_provider, index->n_by_provider,
+				       &first[m].provider, FACT_PROVIDER_STOP, FACT_PROVIDER_STOP,
+				       count);
 	return count;
 }
 

@@ -14,7 +14,9 @@
  * none); rank: the override's rag when the subject has one.
  * Subjects come in (type, id) order, type and ids compared as risk_rows()
  * orders them; rows naming the same subject twice (a setting recorded under
- * two providers) are one subject, with the stops of each provider.
+ * two providers, or the same row from both halves of risk_parts_apart(),
+ * qa 017) are one subject, with the stops of each of its providers once and
+ * the override of the first row carrying one.
  * Reasons come red first, then by rule, then by source_id (none last),
  * then by detail, bytewise.
  *

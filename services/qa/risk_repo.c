@@ -1,18 +1,22 @@
 /*
  * risk_repo.c - the SQL of risk and its overrides. Row-level security limits
  * every statement to the request's tenant; the rules are risk_facts_masked()
- * and risk_parts() (qa 008, 010, 014, 016).
+ * and risk_parts() (qa 008, 010, 014, 016, 017).
  */
 #include "qa_service.h"
 
 const struct hearth_stmt_def risk_stmts[] = {
 	/* ($1 as_at or NULL: today, $2 subject_type or NULL: both) -> rows (day,
-	 * risk_parts() columns), in no order; one row, its risk_parts() columns
-	 * NULL, when there is neither subject nor fact. */
+	 * risk_parts() columns), in no order, from the two halves at once
+	 * (risk_parts_apart(), qa 017: a subject may come twice); one row, its
+	 * risk_parts() columns NULL, when there is neither subject nor fact.
+	 * The day is written out for the halves rather than taken from
+	 * `input`: a lateral reference would keep them out of the parallel
+	 * workers. */
 	{ "risk_list",
 	  "SELECT input.day, r.* "
 	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
-	  "LEFT JOIN LATERAL (SELECT r.* FROM risk_parts(input.day, $2, NULL, NULL) r) r ON true",
+	  "LEFT JOIN risk_parts_apart(coalesce($1::date, current_date), $2, NULL, NULL) r ON true",
 	  2 },
 	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) ->
 	 * the parts of that one subject, as risk_list. */

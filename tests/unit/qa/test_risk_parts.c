@@ -116,6 +116,45 @@ START_TEST(each_subject_has_exactly_its_reasons)
 }
 END_TEST
 
+/* Both halves of risk_parts_apart() (qa 017) may name a subject, the same
+ * row twice: one subject, its provider's stop and its own facts once, the
+ * override from whichever row carries it. A setting under two providers
+ * still has the stops of both. */
+START_TEST(the_same_subject_row_twice_is_one_subject_with_each_reason_once)
+{
+	struct risk_part parts[] = {
+		subject("setting", S1, P1),
+		fact("provider", P1, NULL, "placement_stop", "red", "P1 stop", R2),
+		fact("setting", P1, S1, "inspection_amber", "amber", "S1 inspected", R1),
+		subject("provider", P1, P1),
+		subject("setting", S1, P1),
+		subject("provider", P1, P1),
+		subject("setting", S2, P1),
+		subject("setting", S2, P2),
+		subject("setting", S2, P1),
+		fact("provider", P2, NULL, "placement_stop", "red", "P2 stop", R1),
+	};
+	struct risk_index index;
+	char buf[512];
+
+	parts[5].override_id = R1;
+	parts[5].override_rag = "green";
+	ck_assert_int_eq(risk_index_build(&index, parts, 10), 0);
+	ck_assert_int_eq(index.n_subjects, 3);
+	ck_assert_str_eq(id_of(&index, 0), P1);
+	ck_assert_str_eq(reasons(&index, 0, buf, sizeof(buf)),
+			 "placement_stop/P1 stop inspection_amber/S1 inspected");
+	ck_assert_int_eq(index.subjects[0].override_row, 5);
+	ck_assert_int_eq(index.subjects[0].rank, RISK_GREEN);
+	ck_assert_str_eq(reasons(&index, 1, buf, sizeof(buf)),
+			 "placement_stop/P1 stop inspection_amber/S1 inspected");
+	ck_assert_int_eq(index.subjects[1].override_row, -1);
+	ck_assert_str_eq(reasons(&index, 2, buf, sizeof(buf)),
+			 "placement_stop/P2 stop placement_stop/P1 stop");
+	risk_index_release(&index);
+}
+END_TEST
+
 START_TEST(reasons_red_first_then_rule_record_none_last_and_detail)
 {
 	struct risk_part parts[] = {
@@ -212,6 +251,7 @@ static Suite *risk_parts_suite(void)
 
 	tcase_add_test(t, subjects_come_by_type_then_id_and_a_setting_under_two_providers_is_one);
 	tcase_add_test(t, each_subject_has_exactly_its_reasons);
+	tcase_add_test(t, the_same_subject_row_twice_is_one_subject_with_each_reason_once);
 	tcase_add_test(t, reasons_red_first_then_rule_record_none_last_and_detail);
 	tcase_add_test(t, the_worst_reason_ranks_and_an_override_decides);
 	tcase_add_test(t, an_empty_answer_has_no_subjects);
