@@ -448,3 +448,18 @@ def test_the_answer_is_what_risk_rows_derives(api, stack_env, offset, subject_ty
         one = api.get(f"/v1/risk/{doc['subject_type']}/{doc['subject_id']}?as_at={as_at}")
         assert one.status_code == 200, one.text
         assert one.json() == doc
+
+
+def test_a_whole_tenant_runs_its_two_halves_side_by_side(stack_env):
+    """GET /v1/risk reads risk_parts_apart() (qa 017): the planner must see
+    the two halves as whole function scans under one Parallel Append, or a
+    whole tenant costs their sum again. The plan, not a timing: the same on
+    any machine with PostgreSQL's default parallel settings."""
+    out = as_role(stack_env, "hearth_qa",
+                  "EXPLAIN (COSTS OFF) SELECT * FROM qa.risk_parts_apart(current_date, NULL, "
+                  "NULL, NULL)", tenant=DEMO_TENANT, org=DEMO_COUNCIL)
+    assert out.returncode == 0, out.stderr
+    plan = out.stdout
+    assert "Gather" in plan and "Parallel Append" in plan, plan
+    assert "Function Scan on risk_parts_placed" in plan, plan
+    assert "Function Scan on risk_parts_records" in plan, plan
