@@ -42,10 +42,9 @@
 -- 016 says) which also keeps it from being inlined: whole, a half is one
 -- unit of work a worker takes. COST says what a whole tenant costs (10,000
 -- of the planner's units, what it reckons for plans of ~100 ms here), so
--- it starts the workers; for one provider or subject the same plan costs a
--- worker's start, about a millisecond. With no worker free
--- (max_parallel_workers reached, or set to 0) the leader runs both halves
--- itself, one after the other.
+-- it starts the workers (one subject's risk reads risk_parts(), in the
+-- leader). With no worker free (max_parallel_workers reached, or set to 0)
+-- the leader runs both halves itself, one after the other.
 
 -- ---- facts ------------------------------------------------------------------------
 -- The Reg 44 months unreported in the three months before p_day's month at
