@@ -197,6 +197,29 @@ int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem
 /* The actor of the transaction (for audit and outbox writers). */
 const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx);
 
+/* One snapshot on two connections, for a large read done in parts at once.
+ * hearth_tx_begin_repeatable() begins a read-only REPEATABLE READ
+ * transaction; a statement of the service's table that selects
+ * pg_export_snapshot() in it names its snapshot (the one every statement of
+ * it sees). hearth_tx_try_begin_on_snapshot() begins another read-only
+ * transaction, for the same actor, that sees exactly that snapshot, under the
+ * same row-level security. It never waits for a connection: when none is free
+ * (or someone already waits for one) it answers 0 and the caller does the
+ * whole read on the first. The snapshot can be imported only while the first
+ * transaction is open, and the import goes to the server with the second's
+ * first query: an identifier that cannot be one is a 500 before any
+ * connection is taken; one no open transaction exports fails that first
+ * query (SQLSTATE 22023). A request holds at most these two connections.
+ * Returns: begin_repeatable 0 or -1; try_begin 1 begun, 0 no connection free
+ * (*out NULL, no problem), -1 with the problem. */
+HEARTH_MUST_CHECK
+int hearth_tx_begin_repeatable(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+			       struct hearth_tx **out, struct hearth_problem *p);
+HEARTH_MUST_CHECK
+int hearth_tx_try_begin_on_snapshot(struct hearth_db_pool *pool,
+				    const struct hearth_db_actor *actor, const char *snapshot,
+				    struct hearth_tx **out, struct hearth_problem *p);
+
 /* One read in one round trip: BEGIN READ ONLY, context, the prepared statement and
  * COMMIT pipelined together. Returns the result or NULL with the problem. */
 PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,

@@ -34,11 +34,24 @@ int hearth_tx_queue_prepared(struct hearth_tx *tx, const char *name, int n_param
 
 struct hearth_db_slot;
 
+/* A tx for `actor` on `slot`, already borrowed (the tx owns it from here,
+ * also when this fails): BEGIN of its kind, prepared, or with `opening` the
+ * n_opening statements as text instead, then the context, all queued.
+ * 0, or -1 with the problem. */
+int hearth_tx_open(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
+		   const struct hearth_db_actor *actor, int read_only, const char *const *opening,
+		   int n_opening, struct hearth_tx **out, struct hearth_problem *p);
+
 /* Borrow a live connection, waiting up to the acquire timeout. Returns 0, or -1
  * with a 503 problem (exhausted, database unreachable) or a 500 (statements of
  * the table failed to prepare). */
 int hearth_db_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
 		       struct hearth_problem *p);
+
+/* The same without waiting: 1 with a slot, 0 when none is free now (or
+ * another borrower is already waiting for one), -1 with the problem. */
+int hearth_db_try_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
+			   struct hearth_problem *p);
 
 PGconn *hearth_db_slot_conn(struct hearth_db_slot *slot);
 

@@ -373,6 +373,23 @@ static struct hearth_db_slot *take_free_slot(struct hearth_db_pool *pool)
 	return NULL;
 }
 
+/* Lend the claimed slot: counted, and its connection made live. 0, or -1
+ * with the problem (the slot is released). */
+static int lend(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
+		struct hearth_db_slot **out, struct hearth_problem *p)
+{
+	atomic_fetch_add(&pool->in_use, 1);
+	atomic_fetch_add(&pool->acquired, 1);
+	if (ensure_live(pool, slot, p) != 0) {
+		hearth_db_release(pool, slot);
+		return -1;
+	}
+	atomic_store(&slot->has_conn, 1);
+	atomic_store(&slot->open, 1);
+	*out = slot;
+	return 0;
+}
+
 int hearth_db_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
 		       struct hearth_problem *p)
 {
@@ -398,16 +415,19 @@ int hearth_db_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
 		p->retry_after = 1;
 		return -1;
 	}
-	atomic_fetch_add(&pool->in_use, 1);
-	atomic_fetch_add(&pool->acquired, 1);
-	if (ensure_live(pool, slot, p) != 0) {
-		hearth_db_release(pool, slot);
-		return -1;
-	}
-	atomic_store(&slot->has_conn, 1);
-	atomic_store(&slot->open, 1);
-	*out = slot;
-	return 0;
+	return lend(pool, slot, out, p);
+}
+
+int hearth_db_try_checkout(struct hearth_db_pool *pool, struct hearth_db_slot **out,
+			   struct hearth_problem *p)
+{
+	struct hearth_db_slot *slot;
+
+	*out = NULL;
+	/* Someone already waits for a connection: theirs is the next one. */
+	if (atomic_load(&pool->waiting) > 0 || (slot = take_free_slot(pool)) == NULL)
+		return 0;
+	return lend(pool, slot, out, p) == 0 ? 1 : -1;
 }
 
 /* Run a one-statement command (no pipeline) within the deadline. 0 when it

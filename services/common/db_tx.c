@@ -206,10 +206,13 @@ static int send_prepared(struct hearth_tx *tx, const char *name, int n_params,
 	return 0;
 }
 
-/* Queue BEGIN and the actor's context; they go with the next sync. */
-static int queue_begin(struct hearth_tx *tx, int read_only, struct hearth_problem *p)
+/* Queue BEGIN (the prepared one of its kind, or the `opening` statements
+ * as text) and the actor's context; they go with the next sync. */
+static int queue_begin(struct hearth_tx *tx, int read_only, const char *const *opening,
+		       int n_opening, struct hearth_problem *p)
 {
 	const char *ctx[5];
+	int rc = 0;
 
 	/* set_config with NULL would fail; an absent value is the empty string,
 	 * which hearth.current_tenant()/current_org() read as NULL. */
@@ -219,33 +222,35 @@ static int queue_begin(struct hearth_tx *tx, int read_only, struct hearth_proble
 	ctx[3] = tx->actor.roles ? tx->actor.roles : "";
 	ctx[4] = tx->actor.request_id ? tx->actor.request_id : "";
 
-	if ((PQpipelineStatus(tx->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(tx->conn)) ||
-	    send_prepared(tx, read_only ? HEARTH_DB_BEGIN_RO_STMT : HEARTH_DB_BEGIN_STMT, 0, NULL,
-			  p) != 0 ||
-	    send_prepared(tx, HEARTH_DB_CTX_STMT, 5, ctx, p) != 0) {
-		if (!tx->failed)
-			fail(tx, NULL, p);
-		return -1;
-	}
-	return 0;
+	if (PQpipelineStatus(tx->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(tx->conn))
+		rc = -1;
+	if (rc == 0 && n_opening == 0)
+		rc = send_prepared(tx, read_only ? HEARTH_DB_BEGIN_RO_STMT : HEARTH_DB_BEGIN_STMT, 0,
+				   NULL, p);
+	for (int i = 0; rc == 0 && i < n_opening; i++)
+		rc = send_sql(tx, opening[i], 0, NULL, p);
+	if (rc == 0)
+		rc = send_prepared(tx, HEARTH_DB_CTX_STMT, 5, ctx, p);
+	if (rc != 0 && !tx->failed)
+		fail(tx, NULL, p);
+	return rc;
 }
 
-int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
-		    int read_only, struct hearth_tx **out, struct hearth_problem *p)
+int hearth_tx_open(struct hearth_db_pool *pool, struct hearth_db_slot *slot,
+		   const struct hearth_db_actor *actor, int read_only, const char *const *opening,
+		   int n_opening, struct hearth_tx **out, struct hearth_problem *p)
 {
 	struct hearth_tx *tx;
 
 	*out = NULL;
 	tx = calloc(1, sizeof(*tx));
 	if (!tx) {
+		hearth_db_release(pool, slot);
 		hearth_problem_out_of_memory(p);
 		return -1;
 	}
-	if (hearth_db_checkout(pool, &tx->slot, p) != 0) {
-		free(tx);
-		return -1;
-	}
 	tx->pool = pool;
+	tx->slot = slot;
 	tx->started = -1;
 	tx->conn = hearth_db_slot_conn(tx->slot);
 	tx->actor.tenant_id = copy_field(tx->tenant_id, sizeof(tx->tenant_id), actor->tenant_id);
@@ -255,13 +260,24 @@ int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *a
 	tx->actor.request_id = copy_field(tx->request_id, sizeof(tx->request_id),
 					  actor->request_id);
 
-	if (queue_begin(tx, read_only, p) != 0) {
+	if (queue_begin(tx, read_only, opening, n_opening, p) != 0) {
 		hearth_db_slot_mark_broken(tx->slot);
 		hearth_tx_end(tx);
 		return -1;
 	}
 	*out = tx;
 	return 0;
+}
+
+int hearth_tx_begin(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+		    int read_only, struct hearth_tx **out, struct hearth_problem *p)
+{
+	struct hearth_db_slot *slot;
+
+	*out = NULL;
+	if (hearth_db_checkout(pool, &slot, p) != 0)
+		return -1;
+	return hearth_tx_open(pool, slot, actor, read_only, NULL, 0, out, p);
 }
 
 static PGresult *run(struct hearth_tx *tx, const char *stmt_name, const char *sql, int n_params,
@@ -478,7 +494,8 @@ int hearth_tx_restart(struct hearth_tx *tx, int read_only, struct hearth_problem
 	}
 	tx->failed = 0;
 	hearth_problem_clear(&tx->failure);
-	if (send_sql(tx, "ROLLBACK", 0, NULL, p) != 0 || queue_begin(tx, read_only, p) != 0) {
+	if (send_sql(tx, "ROLLBACK", 0, NULL, p) != 0 ||
+	    queue_begin(tx, read_only, NULL, 0, p) != 0) {
 		hearth_db_slot_mark_broken(tx->slot);
 		return -1;
 	}

@@ -152,12 +152,14 @@ void risk_handle_list(struct hearth_request *req);
 void risk_handle_get(struct hearth_request *req);
 /* risk_document.c: the risk documents from the rows the risk statements
  * answer, (day, risk_parts() columns): a row per subject (perhaps twice,
- * from both halves of risk_parts_apart(), qa 017) and per fact. The whole list
- * {"as_at", "items" (red, then amber, then green), "next_cursor": null}, or
- * one subject's document (`type` and `id` checked by the caller: the
- * subject answered when nothing names it). malloc'd text, or NULL with `p`
- * set (503 when too large, 500 when the rows are not as expected). */
-char *qa_risk_list_document(PGresult *res, struct hearth_problem *p);
+ * from both halves, qa 017) and per fact. The whole list, of the rows of
+ * results[0, n_results) together, for `day`: {"as_at", "items" (red, then
+ * amber, then green), "next_cursor": null}; or one subject's document from
+ * risk_get's rows (`type` and `id` checked by the caller: the subject
+ * answered when nothing names it). malloc'd text, or NULL with `p` set (503
+ * when too large, 500 when a result is missing or not as expected). */
+char *qa_risk_list_document(PGresult *const *results, int n_results, const char *day,
+			    struct hearth_problem *p);
 char *qa_risk_subject_document(PGresult *res, const char *type, const char *id,
 			       struct hearth_problem *p);
 

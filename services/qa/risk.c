@@ -2,9 +2,9 @@
  * risk.c - the explained RAG of the tenant's providers and settings
  * (/v1/risk, /v1/risk/{subject_type}/{id}) and the overrides that set one by
  * judgement until they expire (/v1/risk/overrides). The rules are SQL
- * (qa 008, 010, 014, 016, 017), evaluated on each read in one set-based
- * statement for the whole tenant (its two halves in parallel workers), a row
- * per subject and per fact; risk_document.c makes the documents.
+ * (qa 008, 010, 014, 016, 017), evaluated on each read, set-based, a row
+ * per subject and per fact: for the whole tenant its two halves at once, on
+ * two connections sharing one snapshot; risk_document.c makes the documents.
  * Nothing is cached. Overrides are a resource: audited like every write.
  */
 #include <stdlib.h>
@@ -47,6 +47,58 @@ static int risk_params(struct hearth_request *req, int with_type, const char **a
 	return p->status ? -1 : 0;
 }
 
+/* The whole list's rows, into results[0, *n): its two halves at once on
+ * two connections that share one snapshot, each answering from a warm
+ * backend; or, when the pool has no second connection free now, both in
+ * one statement on the first (risk_list: the halves in parallel workers
+ * when the server has them free). `day` gets the day answered (as_at, or
+ * the first transaction's today, which the second then uses too). 0, or
+ * -1 with the problem. */
+static int risk_list_rows(struct hearth_request *req, const char *as_at, const char *type,
+			  PGresult **results, int *n, char *day, size_t day_len,
+			  struct hearth_problem *p)
+{
+	struct hearth_tx *first = NULL, *second = NULL;
+	const char *snapshot_params[1] = { as_at };
+	const char *params[2] = { day, type };
+	PGresult *snapshot = NULL;
+	int got, rc = -1;
+
+	*n = 0;
+	if (hearth_tx_begin_repeatable(req->db, &req->actor, &first, p) != 0)
+		return -1;
+	snapshot = hearth_tx_query(first, "risk_snapshot", 1, snapshot_params, p);
+	if (!snapshot)
+		goto out;
+	snprintf(day, day_len, "%s", PQgetvalue(snapshot, 0, 1));
+	got = hearth_tx_try_begin_on_snapshot(req->db, &req->actor, PQgetvalue(snapshot, 0, 0),
+					      &second, p);
+	if (got < 0)
+		goto out;
+	if (got == 0) {
+		results[0] = hearth_tx_query(first, "risk_list", 2, params, p);
+		*n = results[0] != NULL;
+		rc = results[0] ? 0 : -1;
+		goto out;
+	}
+	/* The records half answers first and five times the rows: read while
+	 * the placed half is still being computed. */
+	if (hearth_tx_query_start(first, "risk_list_placed", 2, params, p) != 0 ||
+	    hearth_tx_query_start(second, "risk_list_records", 2, params, p) != 0)
+		goto out;
+	results[(*n)++] = hearth_tx_query_wait(second, p);
+	if (!results[0])
+		goto out;
+	results[(*n)++] = hearth_tx_query_wait(first, p);
+	rc = results[1] ? 0 : -1;
+out:
+	/* The second imported the first's snapshot: it ends first. */
+	hearth_tx_end(second);
+	hearth_tx_end(first);
+	PQclear(snapshot);
+	return rc;
+}
+
 void risk_handle_list(struct hearth_request *req)
 {
 	static const char *const columns[] = {
@@ -55,16 +107,17 @@ void risk_handle_list(struct hearth_request *req)
 	};
 	const char *as_at = NULL, *type = NULL;
 	struct hearth_problem p;
-	PGresult *res = NULL;
+	PGresult *results[2] = { NULL, NULL };
+	char day[16] = "";
 	char *text = NULL;
 	json_t *doc = NULL;
+	int n = 0;
 
 	hearth_problem_clear(&p);
-	if (risk_params(req, 1, &as_at, &type, &p) != 0)
+	if (risk_params(req, 1, &as_at, &type, &p) != 0 ||
+	    risk_list_rows(req, as_at, type, results, &n, day, sizeof(day), &p) != 0)
 		goto fail;
-	const char *params[2] = { as_at, type };
-	res = hearth_db_read_statement(req->db, &req->actor, "risk_list", 2, params, &p);
-	text = qa_risk_list_document(res, &p);
+	text = qa_risk_list_document(results, n, day, &p);
 	if (!text)
 		goto fail;
 	if (!req->wants_csv) {
@@ -85,7 +138,8 @@ fail:
 out:
 	json_decref(doc);
 	free(text);
-	PQclear(res);
+	PQclear(results[0]);
+	PQclear(results[1]);
 }
 
 /* The provider whose records decide subject `id` of `type`: the provider

@@ -29,12 +29,15 @@
 #include <stddef.h>
 
 /* One row of risk_parts(), its values as text; NULL where SQL NULL. A
- * subject row has subject_type and subject_id; a fact row has scope,
- * provider_id, rule and rag. */
+ * subject row has subject_type and subject_id (and the override_ columns
+ * when it carries one); a fact row has scope, provider_id, rule and rag.
+ * The index reads the first eleven; the rest ride along for the document. */
 struct risk_part {
 	const char *subject_type, *subject_id, *provider_id;
 	const char *scope, *setting_id, *rule, *rag, *detail, *source_id;
 	const char *override_id, *override_rag;
+	const char *source_type, *override_reason, *override_expires_on, *override_by,
+		*override_at;
 };
 
 enum risk_rank { RISK_RED, RISK_AMBER, RISK_GREEN };

@@ -18,6 +18,16 @@ const struct hearth_stmt_def risk_stmts[] = {
 	  "FROM (SELECT coalesce($1::date, current_date) AS day) AS input "
 	  "LEFT JOIN risk_parts_apart(coalesce($1::date, current_date), $2, NULL, NULL) r ON true",
 	  2 },
+	/* ($1 as_at or NULL) -> (the snapshot of this REPEATABLE READ
+	 * transaction, for the other half's, and the day), the first question
+	 * of the whole list on two connections (risk.c). */
+	{ "risk_snapshot", "SELECT pg_export_snapshot(), coalesce($1::date, current_date)", 1 },
+	/* ($1 day, $2 subject_type or NULL) -> (day, risk_parts() columns) of
+	 * one half (qa 017), each read on its own connection. */
+	{ "risk_list_placed", "SELECT $1::date, r.* FROM risk_parts_placed($1::date, $2, NULL, NULL) r",
+	  2 },
+	{ "risk_list_records",
+	  "SELECT $1::date, r.* FROM risk_parts_records($1::date, $2, NULL, NULL) r", 2 },
 	/* ($1 as_at or NULL, $2 subject_type, $3 its provider, $4 subject id) ->
 	 * the parts of that one subject, as risk_list. */
 	{ "risk_get",

@@ -6,13 +6,16 @@ import csv
 import datetime
 import io
 import json
+import socket
 import subprocess
 
 import pytest
+import requests
 
 from conftest import unique
 from hearth_client import DEMO_COUNCIL, DEMO_COUNCIL_2, DEMO_TENANT, assert_problem
 from records import as_role
+from service_process import ServiceProcess
 
 QA = {"roles": "qa_officer"}
 ADMIN = {"roles": "tenant_admin"}
@@ -450,11 +453,37 @@ def test_the_answer_is_what_risk_rows_derives(api, stack_env, offset, subject_ty
         assert one.json() == doc
 
 
+def test_with_one_connection_the_whole_tenant_is_the_same_answer(api, stack_env):
+    """A whole tenant's two halves go on two pooled connections that share one
+    snapshot; when no second connection is free, both go in one statement on
+    the first. A second hearth-qa beside the stack's, with a pool of one,
+    always takes that way: its answer is the stack's, subject for subject."""
+    provider, setting = home(api)
+    inspect(api, setting, "inadequate")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    qa = ServiceProcess(stack_env, "qa", port=port, pidfile=False)
+    qa.start(HEARTH_DB_POOL_SIZE="1")
+    try:
+        for query in (f"/v1/risk?as_at={day(0)}", f"/v1/risk?as_at={day(-45)}&subject_type=setting"):
+            single = requests.get(f"http://127.0.0.1:{port}{query}", timeout=60,
+                                  headers={"Authorization": f"Bearer {api.token()}"})
+            assert single.status_code == 200, single.text
+            both = api.get(query)
+            assert both.status_code == 200, both.text
+            assert len(single.json()["items"]) > 10
+            assert single.json() == both.json()
+    finally:
+        qa.stop()
+
+
 def test_a_whole_tenant_runs_its_two_halves_side_by_side(stack_env):
-    """GET /v1/risk reads risk_parts_apart() (qa 017): the planner must see
-    the two halves as whole function scans under one Parallel Append, or a
-    whole tenant costs their sum again. The plan, not a timing: the same on
-    any machine with PostgreSQL's default parallel settings."""
+    """With one connection (the test above), GET /v1/risk reads
+    risk_parts_apart() (qa 017): the planner must see the two halves as whole
+    function scans under one Parallel Append, or a whole tenant costs their
+    sum again. The plan, not a timing: the same on any machine with
+    PostgreSQL's default parallel settings."""
     out = as_role(stack_env, "hearth_qa",
                   "EXPLAIN (COSTS OFF) SELECT * FROM qa.risk_parts_apart(current_date, NULL, "
                   "NULL, NULL)", tenant=DEMO_TENANT, org=DEMO_COUNCIL)

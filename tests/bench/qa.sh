@@ -204,11 +204,11 @@ qa_explain_all() {
 	local m12="(date_trunc('month', $d) - interval '12 months')::date"
 	{
 		echo "EXPLAIN (ANALYZE, BUFFERS) as hearth_qa, consortium context, as_at $qa_as_at:"
-		qa_explain "risk, whole tenant: what GET /v1/risk reads, risk_parts_apart(...) (both halves at once, in parallel workers)" \
+		qa_explain "risk, whole tenant: what GET /v1/risk reads when its pool has one connection free, risk_parts_apart(...) (both halves at once, in parallel workers)" \
 			"SELECT count(*), count(r.rule) FROM risk_parts_apart($d, NULL, NULL, NULL) r"
-		qa_explain "risk half: risk_parts_placed(...) (the placements' months, the Reg 44 months unreported)" \
+		qa_explain "risk half, on the first connection: risk_parts_placed(...) (the placements' months, the Reg 44 months unreported)" \
 			"SELECT count(*) FROM risk_parts_placed($d, NULL, NULL, NULL)"
-		qa_explain "risk half: risk_parts_records(...) (every other rule, QA's own records)" \
+		qa_explain "risk half, on the second, same snapshot: risk_parts_records(...) (every other rule, QA's own records)" \
 			"SELECT count(*) FROM risk_parts_records($d, NULL, NULL, NULL)"
 		qa_explain "risk, one after the other: risk_parts(...) (each subject once; the single subject's risk)" \
 			"SELECT count(*), count(r.rule) FROM risk_parts($d, NULL, NULL, NULL) r"

@@ -18,6 +18,7 @@ const struct hearth_stmt_def stmts[] = {
 	{ "probe_insert", "INSERT INTO probe (id, val) VALUES ($1::int, $2) RETURNING id", 2 },
 	{ "probe_get", "SELECT current_setting('hearth.tenant_id') AS t, $1::text AS v", 1 },
 	{ "probe_count", "SELECT count(*) FROM probe", 0 },
+	{ "probe_snapshot", "SELECT pg_export_snapshot()", 0 },
 	{ NULL, NULL, 0 },
 };
 

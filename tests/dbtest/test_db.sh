@@ -92,7 +92,7 @@ objs="build/lib/libhearth.a"
 if ! make -s build/lib/libhearth.a >"$tmp/make.log" 2>&1; then
 	echo "test_db.sh: libhearth.a does not build; compiling the database modules directly"
 	objs="services/common/db_pool.c services/common/db_tx.c services/common/db_errors.c
-	      services/common/db_wait.c
+	      services/common/db_wait.c services/common/db_snapshot.c
 	      services/common/audit.c services/common/outbox.c services/common/idempotency.c
 	      services/common/problem.c services/common/log.c"
 fi
