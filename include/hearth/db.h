@@ -220,12 +220,31 @@ int hearth_tx_try_begin_on_snapshot(struct hearth_db_pool *pool,
 				    const struct hearth_db_actor *actor, const char *snapshot,
 				    struct hearth_tx **out, struct hearth_problem *p);
 
+/* Generic plans. PostgreSQL plans a prepared statement for the values of its
+ * parameters on every call for as long as that plan looks cheaper than the
+ * one made without them; for a page of a list walked in its index order that
+ * planning can cost more than the run itself (a third of the database's time
+ * on the placements list). hearth_tx_use_generic_plans() queues the setting
+ * (plan_cache_mode, local to the transaction) under which every later
+ * statement of the transaction runs on its generic plan, made once per
+ * connection. Only for statements whose best plan does not depend on the
+ * values given: the caller decides (see hearth_resource.broad_filters).
+ * 0, or -1 with the problem. */
+HEARTH_MUST_CHECK
+int hearth_tx_use_generic_plans(struct hearth_tx *tx, struct hearth_problem *p);
+
 /* One read in one round trip: BEGIN READ ONLY, context, the prepared statement and
- * COMMIT pipelined together. Returns the result or NULL with the problem. */
+ * COMMIT pipelined together. Returns the result or NULL with the problem.
+ * hearth_db_read_generic_statement_named(): the same on the statement's generic
+ * plan (above). */
 PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
 					 const struct hearth_db_actor *actor, const char *stmt_name,
 					 int n_params, const char *const *params,
 					 struct hearth_problem *p);
+PGresult *hearth_db_read_generic_statement_named(struct hearth_db_pool *pool,
+						 const struct hearth_db_actor *actor,
+						 const char *stmt_name, int n_params,
+						 const char *const *params, struct hearth_problem *p);
 /* The same with a literal name and count, recorded for the start-up check. */
 #define hearth_db_read_statement(pool, actor, stmt_name, n_params, params, p)              \
 	hearth_db_read_statement_named((pool), (actor), HEARTH_STMT_USE(stmt_name, n_params),   \

@@ -101,6 +101,12 @@ struct hearth_resource {
 	const struct hearth_field_spec *fields; /* writable fields (create and patch) */
 	const char *stmt_insert, *stmt_get, *stmt_lock, *stmt_update, *stmt_list;
 	const struct hearth_filter *filters;
+	/* Filters (NULL-terminated names) that never call for a plan of their
+	 * own: they keep most rows, so a page is the walk of the list's index in
+	 * its order either way. A list given none but these runs stmt_list on
+	 * its generic plan, made once per connection (hearth/db.h); a selective
+	 * filter (an id, a rare value) gets a plan made for its value. */
+	const char *const *broad_filters;
 	const char *const *csv_columns;    /* NULL-terminated dotted paths */
 	const struct hearth_status_verb *status_verbs;
 	hearth_domain_check check;
@@ -163,6 +169,7 @@ struct hearth_audited_read {
 	/* The status the audit row records, from the result; NULL: 200 for one
 	 * row whose first column is not NULL, 404 otherwise. */
 	int (*status_of)(const PGresult *res);
+	int generic_plan;       /* run on the statement's generic plan (hearth/db.h) */
 };
 
 /* Run one prepared statement in a read-write transaction of its own that also

@@ -24,6 +24,8 @@ PGresult *hearth_audited_read(struct hearth_request *req, const struct hearth_au
 
 	if (hearth_tx_begin(req->db, &req->actor, HEARTH_TX_READ_WRITE, &tx, p) != 0)
 		goto fail;
+	if (how->generic_plan && hearth_tx_use_generic_plans(tx, p) != 0)
+		goto fail;
 	res = hearth_tx_query_named(tx, stmt, n_params, params, p);
 	if (!res)
 		goto fail;

@@ -26,6 +26,8 @@ extern const char hearth_audit_sql[];
 #define HEARTH_DB_BEGIN_STMT "hearth_begin"
 #define HEARTH_DB_BEGIN_RO_STMT "hearth_begin_ro"
 #define HEARTH_DB_COMMIT_STMT "hearth_commit"
+/* Every later statement of the transaction on its generic plan (db.h). */
+#define HEARTH_DB_GENERIC_PLANS_STMT "hearth_generic_plans"
 
 /* Queue a statement prepared on every connection (above), as
  * hearth_tx_queue_sql() queues text. */

@@ -240,6 +240,8 @@ static int prepare_all(struct hearth_db_pool *pool, struct hearth_db_slot *slot)
 		{ HEARTH_DB_BEGIN_STMT, "BEGIN", 0 },
 		{ HEARTH_DB_BEGIN_RO_STMT, "BEGIN READ ONLY", 0 },
 		{ HEARTH_DB_COMMIT_STMT, "COMMIT", 0 },
+		{ HEARTH_DB_GENERIC_PLANS_STMT,
+		  "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", 0 },
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof(common) / sizeof(common[0]); i++, n++)
 		if (!PQsendPrepare(conn, common[i].name, common[i].sql, common[i].n_params, NULL))

@@ -507,10 +507,14 @@ const struct hearth_db_actor *hearth_tx_actor(const struct hearth_tx *tx)
 	return &tx->actor;
 }
 
-PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
-					 const struct hearth_db_actor *actor,
-					 const char *stmt_name, int n_params, const char *const *params,
-					 struct hearth_problem *p)
+int hearth_tx_use_generic_plans(struct hearth_tx *tx, struct hearth_problem *p)
+{
+	return hearth_tx_queue_prepared(tx, HEARTH_DB_GENERIC_PLANS_STMT, 0, NULL, p);
+}
+
+static PGresult *read_statement(struct hearth_db_pool *pool, const struct hearth_db_actor *actor,
+				const char *stmt_name, int n_params, const char *const *params,
+				int generic_plan, struct hearth_problem *p)
 {
 	struct hearth_tx *tx = NULL;
 	const struct hearth_stmt_def *def = hearth_db_find_stmt(pool, stmt_name);
@@ -525,6 +529,8 @@ PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
 	}
 	if (hearth_tx_begin(pool, actor, HEARTH_TX_READ_ONLY, &tx, p) != 0)
 		return NULL;
+	if (generic_plan && hearth_tx_use_generic_plans(tx, p) != 0)
+		goto out;
 	idx = tx->pending;
 	/* Query and COMMIT ride with BEGIN and the context: one round trip. */
 	if (send_prepared(tx, stmt_name, n_params, params, p) != 0 ||
@@ -535,4 +541,20 @@ PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
 out:
 	hearth_tx_end(tx);
 	return res;
+}
+
+PGresult *hearth_db_read_statement_named(struct hearth_db_pool *pool,
+					 const struct hearth_db_actor *actor,
+					 const char *stmt_name, int n_params, const char *const *params,
+					 struct hearth_problem *p)
+{
+	return read_statement(pool, actor, stmt_name, n_params, params, 0, p);
+}
+
+PGresult *hearth_db_read_generic_statement_named(struct hearth_db_pool *pool,
+						 const struct hearth_db_actor *actor,
+						 const char *stmt_name, int n_params,
+						 const char *const *params, struct hearth_problem *p)
+{
+	return read_statement(pool, actor, stmt_name, n_params, params, 1, p);
 }

@@ -106,6 +106,25 @@ static void append_enum_list(const struct hearth_filter *f, char *msg, size_t le
 	}
 }
 
+/* Whether every filter the request gives is one of r's broad filters, so
+ * that its page runs on the list statement's generic plan. */
+static int only_broad_filters(const struct hearth_request *req, const struct hearth_resource *r)
+{
+	if (!r->broad_filters)
+		return 0;
+	for (const struct hearth_filter *f = r->filters; f && f->name; f++) {
+		const char *const *b = r->broad_filters;
+
+		if (!hearth_query_param(req, f->name))
+			continue;
+		while (*b && strcmp(*b, f->name) != 0)
+			b++;
+		if (!*b)
+			return 0;
+	}
+	return 1;
+}
+
 /* A list is answered 200 whatever it holds. */
 static int list_status(const PGresult *res)
 {
@@ -119,7 +138,7 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	struct hearth_cursor cursor;
 	const char *params[LIST_MAX_PARAMS];
 	char scope[1024], limit_text[16];
-	int n = 0, limit;
+	int n = 0, limit, generic_plan;
 	const char *cursor_text = hearth_query_param(req, "cursor");
 	PGresult *rows = NULL;
 
@@ -151,10 +170,15 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
 	params[n++] = limit_text;
 
+	generic_plan = only_broad_filters(req, r);
 	if (r->audit_reads) {
 		const struct hearth_audited_read how = { .resource = r->name,
-							 .status_of = list_status };
+							 .status_of = list_status,
+							 .generic_plan = generic_plan };
 		rows = hearth_audited_read(req, &how, r->stmt_list, n, params, &p);
+	} else if (generic_plan) {
+		rows = hearth_db_read_generic_statement_named(req->db, &req->actor, r->stmt_list, n,
+							      params, &p);
 	} else {
 		rows = hearth_db_read_statement_named(req->db, &req->actor, r->stmt_list, n, params, &p);
 	}

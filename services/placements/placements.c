@@ -95,6 +95,10 @@ static const struct hearth_filter placement_filters[] = {
 	{ NULL, 0, NULL },
 };
 
+/* A council's active or ended placements are most of its placements: the
+ * page walks placements_list_cover_idx in its order, whatever the value. */
+static const char *const placement_broad_filters[] = { "status", NULL };
+
 static const char *const placement_csv[] = {
 	"id", "org_id", "child_id", "external_ref", "provider_id", "setting_id", "placement_type",
 	"provision", "sourcing", "contract_id", "framework_id", "start_date", "end_date",
@@ -115,6 +119,7 @@ const struct hearth_resource placement_resource = {
 	.stmt_update = "placement_update",
 	.stmt_list = "placement_list",
 	.filters = placement_filters,
+	.broad_filters = placement_broad_filters,
 	.csv_columns = placement_csv,
 	.check = check_placement,
 	.explain = explain_placement,

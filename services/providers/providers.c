@@ -113,6 +113,15 @@ static const struct hearth_status_verb provider_verbs[] = {
 	{ NULL, NULL },
 };
 
+/* Most of a register is active: a page walks providers_list_idx in its
+ * order whatever the status asked for. */
+static const char *const provider_broad_filters[] = { "status", NULL };
+/* provider_search hands every filter to provider_search_page() (013), which
+ * plans its query for the values each call; the statement around it reads
+ * the page's ids, one plan for any value. */
+static const char *const search_broad_filters[] = { "q", "status", "provider_type", "framework_id",
+						    NULL };
+
 const struct hearth_resource provider_resource = {
 	.name = "provider",
 	.event_prefix = "providers.provider",
@@ -124,6 +133,7 @@ const struct hearth_resource provider_resource = {
 	.stmt_update = "provider_update",
 	.stmt_list = "provider_list",
 	.filters = provider_filters,
+	.broad_filters = provider_broad_filters,
 	.csv_columns = provider_csv,
 	.status_verbs = provider_verbs,
 	.check = check_provider,
@@ -142,5 +152,6 @@ void providers_handle_list(struct hearth_request *req)
 		return;
 	}
 	search.stmt_list = HEARTH_STMT_USE("provider_search", 7);
+	search.broad_filters = search_broad_filters;
 	hearth_resource_list(req, &search);
 }

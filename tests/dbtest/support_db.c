@@ -19,6 +19,9 @@ const struct hearth_stmt_def stmts[] = {
 	{ "probe_get", "SELECT current_setting('hearth.tenant_id') AS t, $1::text AS v", 1 },
 	{ "probe_count", "SELECT count(*) FROM probe", 0 },
 	{ "probe_snapshot", "SELECT pg_export_snapshot()", 0 },
+	{ "probe_plan_mode", "SELECT current_setting('plan_cache_mode')", 0 },
+	{ "probe_plans",
+	  "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1", 1 },
 	{ NULL, NULL, 0 },
 };
 

@@ -28,7 +28,8 @@ extern char admin_url[2048];   /* the suite's database, as the admin role */
 extern char service_url[2048]; /* the same, as hearth_providers */
 extern const char *mig_root;
 extern const struct hearth_stmt_def stmts[]; /* probe_insert, probe_get, probe_count,
-					       * probe_snapshot */
+					       * probe_snapshot, probe_plan_mode,
+					       * probe_plans */
 extern const struct hearth_db_actor actor_a, actor_b;
 
 /* 1 when the environment names a test cluster (else the suite is skipped). */
