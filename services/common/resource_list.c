@@ -48,6 +48,15 @@ void hearth_list_scope(const struct hearth_request *req, const struct hearth_fil
 	}
 }
 
+/* Whether `name` is in the NULL-terminated `list` (none when list is NULL). */
+static int name_listed(const char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
 static int filter_value_ok(const struct hearth_filter *f, const char *v)
 {
 	switch (f->type) {
@@ -65,10 +74,7 @@ static int filter_value_ok(const struct hearth_filter *f, const char *v)
 				return 0;
 		return 1;
 	case HEARTH_FILTER_ENUM:
-		for (const char *const *e = f->enum_values; e && *e; e++)
-			if (strcmp(*e, v) == 0)
-				return 1;
-		return 0;
+		return name_listed(f->enum_values, v);
 	}
 	return 0;
 }
@@ -106,25 +112,6 @@ static void append_enum_list(const struct hearth_filter *f, char *msg, size_t le
 	}
 }
 
-/* Whether every filter the request gives is one of r's broad filters, so
- * that its page runs on the list statement's generic plan. */
-static int only_broad_filters(const struct hearth_request *req, const struct hearth_resource *r)
-{
-	if (!r->broad_filters)
-		return 0;
-	for (const struct hearth_filter *f = r->filters; f && f->name; f++) {
-		const char *const *b = r->broad_filters;
-
-		if (!hearth_query_param(req, f->name))
-			continue;
-		while (*b && strcmp(*b, f->name) != 0)
-			b++;
-		if (!*b)
-			return 0;
-	}
-	return 1;
-}
-
 /* A list is answered 200 whatever it holds. */
 static int list_status(const PGresult *res)
 {
@@ -138,7 +125,10 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	struct hearth_cursor cursor;
 	const char *params[LIST_MAX_PARAMS];
 	char scope[1024], limit_text[16];
-	int n = 0, limit, generic_plan;
+	int n = 0, limit;
+	/* The page runs on the list statement's generic plan when every filter
+	 * given is one of r's broad filters (hearth/resource.h). */
+	int generic_plan = r->broad_filters != NULL;
 	const char *cursor_text = hearth_query_param(req, "cursor");
 	PGresult *rows = NULL;
 
@@ -157,6 +147,8 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 				append_enum_list(f, msg, sizeof(msg));
 			hearth_problem_field(&p, f->name, "%s", msg);
 		}
+		if (v && !name_listed(r->broad_filters, f->name))
+			generic_plan = 0;
 		params[n++] = v;
 	}
 	hearth_list_scope(req, r->filters, scope, sizeof(scope));
@@ -170,7 +162,6 @@ void hearth_resource_list(struct hearth_request *req, const struct hearth_resour
 	snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
 	params[n++] = limit_text;
 
-	generic_plan = only_broad_filters(req, r);
 	if (r->audit_reads) {
 		const struct hearth_audited_read how = { .resource = r->name,
 							 .status_of = list_status,
